@@ -1,0 +1,40 @@
+{% macro compare_sides(name, reference, compared) %}
+    {#- Three columns comparing two sides of int_user_comparisons, named <name>_...:
+        the status (match, value_mismatch, missing:
+        only the reference has the user, extra: only the compared side has it, null:
+        neither has it), the columns that differ, and the spend difference, reference
+        minus compared (a missing row counts as 0 spend). -#}
+    case
+        when not has_{{ reference }}_row and not has_{{ compared }}_row then null
+        when not has_{{ compared }}_row then 'missing'
+        when not has_{{ reference }}_row then 'extra'
+        when
+            {%- for column in user_summary_value_columns() %}
+            {{ "and " if not loop.first }}{{ null_safe_equal(
+                reference ~ '_' ~ column, compared ~ '_' ~ column) }}
+            {%- endfor %}
+            then 'match'
+        else 'value_mismatch'
+    end as {{ name }}_status,
+    case
+        when has_{{ reference }}_row and has_{{ compared }}_row
+            then nullif(concat_ws(
+                ', ',
+                {%- for column in user_summary_value_columns() %}
+                case
+                    when not {{ null_safe_equal(
+                        reference ~ '_' ~ column, compared ~ '_' ~ column) }}
+                        then '{{ column }}'
+                end{{ "," if not loop.last }}
+                {%- endfor %}
+            ), '')
+    end as {{ name }}_differing_columns,
+    coalesce({{ reference }}_total_spend, 0)
+    - coalesce({{ compared }}_total_spend, 0) as {{ name }}_spend_difference
+{%- endmacro %}
+
+
+{% macro null_safe_equal(left, right) %}
+    {#- True when both are equal or both are null; portable across engines. -#}
+    ({{ left }} = {{ right }} or ({{ left }} is null and {{ right }} is null))
+{%- endmacro %}

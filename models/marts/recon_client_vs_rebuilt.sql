@@ -1,0 +1,3 @@
+-- Does the client's own export agree with the deltas it sent? The client's table
+-- against the deltas rebuilt (largest batch_id per user).
+{{ comparison_mart('client_vs_rebuilt', reference='rebuilt', compared='client') }}
