@@ -1,0 +1,31 @@
+{% test no_conflicting_versions(model, key_columns, value_columns) %}
+    {#- Rows that share a key carry the same values: the same row sent twice is fine,
+        two different rows under one key are a conflict no dedup rule can settle.
+        Fails with every row of a conflicting key. -#}
+with
+
+versions as (
+    select distinct
+        {{ (key_columns + value_columns) | join(', ') }}
+    from {{ model }}
+),
+
+conflicting_keys as (
+    select {{ key_columns | join(', ') }}
+    from versions
+    group by {{ key_columns | join(', ') }}
+    having count(*) > 1
+),
+
+validation_errors as (
+    select tested.*
+    from {{ model }} as tested
+    inner join conflicting_keys
+        on
+            {%- for column in key_columns %}
+            {{ "and " if not loop.first }}tested.{{ column }} = conflicting_keys.{{ column }}
+            {%- endfor %}
+)
+
+select * from validation_errors
+{% endtest %}
