@@ -1,7 +1,7 @@
 {% test no_conflicting_versions(model, key_columns, value_columns) %}
     {#- Rows that share a key carry the same values: the same row sent twice is fine,
-        two different rows under one key are a conflict no dedup rule can settle.
-        Fails with every row of a conflicting key. -#}
+        two different rows under one key are a conflict no dedup rule can settle. Nulls
+        compare equal, in keys and values. Fails with every row of a conflicting key. -#}
 with
 
 versions as (
@@ -23,7 +23,8 @@ validation_errors as (
     inner join conflicting_keys
         on
             {%- for column in key_columns %}
-            {{ "and " if not loop.first }}tested.{{ column }} = conflicting_keys.{{ column }}
+            {{ "and " if not loop.first }}{{ reconcile.null_safe_equal(
+                'tested.' ~ column, 'conflicting_keys.' ~ column) }}
             {%- endfor %}
 )
 
