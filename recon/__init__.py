@@ -1,0 +1,1 @@
+"""Reconciliation tooling: a load simulator with fault injection and the shipped replica of the case."""
