@@ -22,7 +22,8 @@
         {%- for node in graph.nodes.values()
             if node.resource_type == 'seed' and node.package_name == project_name -%}
             {%- if modules.re.fullmatch(pattern, node.original_file_path.split('/')[-1]) -%}
-                {%- do paths.append(project_path(node.original_file_path)) -%}
+                {#- absolute, so the engine finds it whatever folder dbt started in -#}
+                {%- do paths.append(node.root_path ~ '/' ~ node.original_file_path) -%}
             {%- endif -%}
         {%- endfor -%}
     {%- endif -%}
@@ -48,11 +49,4 @@
 {% macro glob_to_regex(glob) %}
     {#- A shell-style file name pattern (delta*.csv) as a regular expression. -#}
     {{ return(modules.re.escape(glob) | replace('\\*', '.*') | replace('\\?', '.')) }}
-{% endmacro %}
-
-
-{% macro project_path(relative_path) %}
-    {#- A path inside this project, absolute so that the engine finds it whatever folder
-        dbt was started from. -#}
-    {{ return((flags.PROJECT_DIR or '.') ~ '/' ~ relative_path) }}
 {% endmacro %}

@@ -1,8 +1,9 @@
-{% macro comparison_mart(name, reference, compared) %}
+{% macro comparison_mart(name, reference, compared, extra_columns={}) %}
     {#- One comparison as a mart: a row per user that either side holds, with the
         status, the columns that differ, a flag per column, the spend difference
         (reference minus compared), both sides' values and the delta file each side's
-        row came from. The status itself is computed once, in int_user_comparisons. -#}
+        row came from; extra_columns maps more columns of int_user_comparisons to their
+        names here. The status itself is computed once, in int_user_comparisons. -#}
 with
 
 comparisons as (
@@ -13,6 +14,9 @@ final as (
     select
         user_id,
         {{ name }}_status as status,
+        {%- for column, alias in extra_columns.items() %}
+        {{ column }} as {{ alias }},
+        {%- endfor %}
         {{ name }}_differing_columns as differing_columns,
         {{ name }}_spend_difference as spend_difference,
         {%- for column in user_summary_value_columns() %}

@@ -12,9 +12,15 @@ client as (
 ),
 
 unioned as (
-    select 'platform' as summary_name, * from platform
+    select
+        'platform' as summary_name,
+        *
+    from platform
     union all
-    select 'client' as summary_name, * from client
+    select
+        'client' as summary_name,
+        *
+    from client
 )
 
 select * from unioned

@@ -1,7 +1,7 @@
 -- One row per user found on any side: the rebuilt row (what the platform should
 -- hold), the platform's row and the client's row side by side, each with the delta
--- file it came from, and the three comparisons. Joined once here; the marts and the
--- summary read it.
+-- file it came from, the three comparisons, and why the platform's row is wrong where
+-- it is. Joined once here; the marts and the summary read it.
 
 with
 
@@ -17,6 +17,10 @@ client as (
     select * from {{ ref('int_client_rows_traced') }}
 ),
 
+evidence as (
+    select * from {{ ref('int_user_load_evidence') }}
+),
+
 users as (
     select user_id from rebuilt
     union
@@ -29,27 +33,47 @@ joined as (
     select
         users.user_id,
         {%- for side in ['rebuilt', 'platform', 'client'] %}
-        {{ side }}.user_id is not null as has_{{ side }}_row,
         {%- for column in user_summary_value_columns() %}
         {{ side }}.{{ column }} as {{ side }}_{{ column }},
         {%- endfor %}
         {{ side }}.source_file as {{ side }}_source_file,
         {{ side }}.file_position as {{ side }}_file_position,
-        {{ side }}.source_line_number as {{ side }}_source_line_number{{ "," if not loop.last }}
+        {{ side }}.source_line_number as {{ side }}_source_line_number,
         {%- endfor %}
+        coalesce(evidence.platform_holds_last_arrival, false) as platform_holds_last_arrival,
+        rebuilt.user_id is not null as has_rebuilt_row,
+        platform.user_id is not null as has_platform_row,
+        client.user_id is not null as has_client_row
     from users
     left join rebuilt on users.user_id = rebuilt.user_id
     left join platform on users.user_id = platform.user_id
     left join client on users.user_id = client.user_id
+    left join evidence on users.user_id = evidence.user_id
 ),
 
-final as (
+compared as (
     select
         *,
         {{ compare_sides('platform_vs_rebuilt', reference='rebuilt', compared='platform') }},
         {{ compare_sides('client_vs_rebuilt', reference='rebuilt', compared='client') }},
         {{ compare_sides('client_vs_platform', reference='client', compared='platform') }}
     from joined
+),
+
+-- why the platform's row differs from the rebuilt one, for each user it got wrong
+final as (
+    select
+        *,
+        case
+            when platform_vs_rebuilt_status = 'match' or platform_vs_rebuilt_status is null
+                then null
+            when platform_vs_rebuilt_status = 'extra' then 'extra_user'
+            when platform_vs_rebuilt_status = 'missing' then 'missing_user'
+            when platform_source_file is null then 'untraceable'
+            when platform_holds_last_arrival then 'dedup_rule'
+            else 'file_not_loaded'
+        end as platform_vs_rebuilt_cause
+    from compared
 )
 
 select * from final

@@ -1,0 +1,86 @@
+-- Per user, what decides every load hypothesis: the drop-order positions of the user's
+-- best versions (by the platform's rule), the line of the best one, and which of those
+-- versions the platform holds. One row per user in the deltas or on the platform.
+--   platform_version_rank: the rank of the version the platform holds, among those kept
+--   (the best few and the last arrival); 0 when the platform lacks the user; null when
+--   the platform holds a row that is none of them.
+
+with
+
+versions as (
+    select * from {{ ref('int_delta_versions_ranked') }}
+),
+
+platform as (
+    select * from {{ ref('stg_platform_user_summary') }}
+),
+
+versions_against_platform as (
+    select
+        versions.*,
+        platform.user_id is not null as has_platform_row,
+        {%- for column in user_summary_value_columns() %}
+        {{ "" if loop.first else "and " }}{{ null_safe_equal(
+            'versions.' ~ column, 'platform.' ~ column) }}
+        {%- endfor %}
+            as is_platform_row
+    from versions
+    left join platform on versions.user_id = platform.user_id
+),
+
+delta_users as (
+    select
+        user_id,
+        {%- for rank in range(1, var('replay_versions_kept') + 1) %}
+        max(case when version_rank = {{ rank }} then file_position end)
+            as version_{{ rank }}_file_position,
+        {%- endfor %}
+        max(case when version_rank = 1 then source_line_number end)
+            as version_1_source_line_number,
+        max(versions_count) as versions_count,
+        {{ dbt.bool_or("has_platform_row") }} as has_platform_row,
+        min(case when is_platform_row then version_rank end) as matched_version_rank,
+        {{ dbt.bool_or("is_platform_row and arrival_rank = 1") }} as platform_holds_last_arrival
+    from versions_against_platform
+    group by user_id
+),
+
+platform_only_users as (
+    select platform.user_id
+    from platform
+    left join delta_users on platform.user_id = delta_users.user_id
+    where delta_users.user_id is null
+),
+
+final as (
+    select
+        user_id,
+        true as is_in_deltas,
+        {%- for rank in range(1, var('replay_versions_kept') + 1) %}
+        version_{{ rank }}_file_position,
+        {%- endfor %}
+        version_1_source_line_number,
+        versions_count,
+        has_platform_row,
+        case
+            when not has_platform_row then 0
+            else matched_version_rank
+        end as platform_version_rank,
+        platform_holds_last_arrival
+    from delta_users
+    union all
+    select
+        user_id,
+        false as is_in_deltas,
+        {%- for rank in range(1, var('replay_versions_kept') + 1) %}
+        null as version_{{ rank }}_file_position,
+        {%- endfor %}
+        null as version_1_source_line_number,
+        0 as versions_count,
+        true as has_platform_row,
+        null as platform_version_rank,
+        false as platform_holds_last_arrival
+    from platform_only_users
+)
+
+select * from final
