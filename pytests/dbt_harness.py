@@ -1,0 +1,126 @@
+"""Run this dbt project in-process against a scratch DuckDB file, and read the result."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from recon.cli import release_warehouse
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+CASE_DIR = PROJECT_DIR.parent / "shared" / "cases" / "johnnys-jeans"
+# What a copy of the project needs to build; seeds are the copy's own.
+PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses"]
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require(path: Path, what: str) -> Path:
+    """The path, or a skip on a laptop that lacks it; under CI=true a missing resource fails."""
+    if path.exists():
+        return path
+    message = f"{what} not found at {path}"
+    if in_ci():
+        pytest.fail(f"{message}; CI must have it", pytrace=False)
+    pytest.skip(message)
+
+
+@dataclass
+class Build:
+    """What one `dbt build` did: its success, each node's status and failure count, and
+    the warehouse it wrote."""
+
+    success: bool
+    database: Path
+    statuses: dict[str, str] = field(default_factory=dict)
+    failures: dict[str, int] = field(default_factory=dict)
+
+    def query(self, sql: str) -> list[tuple]:
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            return connection.execute(sql).fetchall()
+
+    def one(self, sql: str) -> dict:
+        """The single row a query returns, as a dict."""
+        with duckdb.connect(str(self.database), read_only=True) as connection:
+            cursor = connection.execute(sql)
+            rows = cursor.fetchall()
+            assert len(rows) == 1, f"expected one row from {sql!r}, got {len(rows)}"
+            return dict(zip([d[0] for d in cursor.description], rows[0]))
+
+    def failed(self) -> dict[str, int]:
+        """The nodes that failed or errored, with their failure counts."""
+        return {
+            name: self.failures.get(name) or 0
+            for name, status in self.statuses.items()
+            if status in ("fail", "error")
+        }
+
+
+def dbt_build(
+    workdir: Path,
+    project_dir: Path = PROJECT_DIR,
+    variables: dict | None = None,
+    command: str = "build",
+) -> Build:
+    """`dbt <command>` on project_dir with its warehouse, target and logs inside workdir."""
+    from dbt.cli.main import dbtRunner
+
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "warehouse.duckdb"
+    args = [
+        command,
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+        "--quiet",
+    ]
+    if variables:
+        args += ["--vars", json.dumps(variables)]
+    previous = {k: os.environ.get(k) for k in ("DBT_DUCKDB_PATH", "DBT_DUCKDB_TEMP_DIRECTORY")}
+    os.environ["DBT_DUCKDB_PATH"] = str(database)
+    os.environ["DBT_DUCKDB_TEMP_DIRECTORY"] = str(workdir / "spill")
+    try:
+        result = dbtRunner().invoke(args)
+    finally:
+        release_warehouse()
+        for key, value in previous.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
+    if result.exception is not None:
+        raise result.exception
+    build = Build(success=bool(result.success), database=database)
+    for node_result in result.result or []:
+        build.statuses[node_result.node.name] = str(node_result.status)
+        build.failures[node_result.node.name] = node_result.failures
+    return build
+
+
+def copy_project(destination: Path, seeds: dict[str, Path | str]) -> Path:
+    """A copy of this project whose seeds folder holds the given files (name -> path or
+    CSV text): the seed path on data of a test's choosing."""
+    destination.mkdir(parents=True, exist_ok=True)
+    for part in PROJECT_PARTS:
+        source = PROJECT_DIR / part
+        if source.is_dir():
+            shutil.copytree(source, destination / part)
+        elif source.exists():
+            shutil.copy(source, destination / part)
+    seed_dir = destination / "seeds"
+    seed_dir.mkdir()
+    for name, content in seeds.items():
+        if isinstance(content, Path):
+            shutil.copy(content, seed_dir / name)
+        else:
+            (seed_dir / name).write_text(content)
+    return destination

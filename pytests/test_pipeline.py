@@ -1,0 +1,225 @@
+"""The reconciliation end to end: `dbt build` on the shipped seeds, on the real case files,
+and on data built to agree, with the figures read back from the warehouse."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pytests.dbt_harness import CASE_DIR, PROJECT_DIR, Build, copy_project, dbt_build, require
+
+# The case's published figures (../shared/brief/case-study.txt).
+CLIENT_TOTAL = 33_904_525
+PLATFORM_TOTAL = 29_162_044
+GAP = 4_742_481
+USERS_AFFECTED = 1_841  # found by the pipeline on the real files
+
+# The data tests that must fail while the platform misses a file, with their row counts.
+EXPECTED_FAILURES = {
+    "platform_matches_client_for_every_user": USERS_AFFECTED,
+    "platform_matches_rebuilt_for_every_user": USERS_AFFECTED,
+    "platform_total_spend_equals_client_total_spend": 1,
+    "platform_total_spend_equals_rebuilt_total_spend": 1,
+    "every_delta_file_was_loaded": 1,
+    "reconciliation_finds_nothing_wrong": 1,
+}
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> Build:
+    return dbt_build(tmp_path_factory.mktemp("shipped"))
+
+
+@pytest.fixture(scope="module")
+def real_case(tmp_path_factory) -> Build:
+    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
+    return dbt_build(tmp_path_factory.mktemp("real"), variables={"input_dir": str(CASE_DIR)})
+
+
+def assert_case_figures(build: Build) -> None:
+    summary = build.one("select * from marts.recon_summary")
+    assert summary["client_total_spend"] == CLIENT_TOTAL
+    assert summary["platform_total_spend"] == PLATFORM_TOTAL
+    assert summary["expected_total_spend"] == CLIENT_TOTAL
+    assert summary["spend_gap"] == GAP
+    assert summary["users_mismatched"] == USERS_AFFECTED
+    assert summary["users_mismatched_platform_vs_rebuilt"] == USERS_AFFECTED
+    assert summary["users_mismatched_client_vs_rebuilt"] == 0
+    assert summary["delta_files"] == 5
+    assert summary["client_rows"] == summary["platform_rows"] == summary["expected_rows"] == 10_000
+    # the per-user differences add up to the gap exactly
+    (per_user_total,) = build.query(
+        "select sum(spend_difference) from marts.recon_client_vs_platform"
+    )[0]
+    assert per_user_total == GAP
+
+
+def assert_fails_as_expected(build: Build) -> None:
+    assert not build.success, "dbt build must exit non-zero while the tables disagree"
+    assert build.failed() == EXPECTED_FAILURES
+    # a failing test does not stop the models that report it
+    skipped = [name for name, status in build.statuses.items() if status == "skipped"]
+    assert skipped == []
+    # and keeps its rows
+    (kept,) = build.query(
+        "select count(*) from test_failures.platform_matches_rebuilt_for_every_user"
+    )[0]
+    assert kept == USERS_AFFECTED
+
+
+def test_shipped_seeds_reproduce_the_case(shipped: Build) -> None:
+    assert_case_figures(shipped)
+
+
+def test_shipped_seeds_fail_the_reconciliation_tests(shipped: Build) -> None:
+    assert_fails_as_expected(shipped)
+
+
+def test_real_case_files_reproduce_the_case(real_case: Build) -> None:
+    assert_case_figures(real_case)
+
+
+def test_real_case_files_fail_the_reconciliation_tests(real_case: Build) -> None:
+    assert_fails_as_expected(real_case)
+
+
+@pytest.mark.parametrize("build_name", ["shipped", "real_case"])
+def test_every_mismatched_user_should_have_come_from_the_unloaded_file(build_name, request):
+    build: Build = request.getfixturevalue(build_name)
+    rows = build.query(
+        """
+        select rebuilt_source_file, count(*), count(distinct platform_source_file)
+        from marts.recon_platform_vs_rebuilt
+        where status <> 'match'
+        group by rebuilt_source_file
+        """
+    )
+    assert [(file, count) for file, count, _ in rows] == [("delta3", USERS_AFFECTED)]
+    (platform_rows_from_delta3,) = build.query(
+        "select count(*) from intermediate.int_platform_rows_traced where source_file = 'delta3'"
+    )[0]
+    assert platform_rows_from_delta3 == 0
+
+
+@pytest.mark.parametrize("build_name", ["shipped", "real_case"])
+def test_root_cause_is_delta3_never_loaded(build_name, request):
+    build: Build = request.getfixturevalue(build_name)
+    summary = build.one(
+        "select cause, explained, best_hypothesis, root_cause, spend_gap_unattributed"
+        " from marts.recon_summary"
+    )
+    assert summary["cause"] == "files_not_loaded"
+    assert summary["explained"] is True
+    assert summary["best_hypothesis"] == "every file but delta3"
+    assert "did not load delta3" in summary["root_cause"]
+    assert "4,742,481" in summary["root_cause"] and "1,841" in summary["root_cause"]
+    files = build.query(
+        "select source_file, load_status, spend_gap_attributed, winning_users,"
+        " winning_users_on_platform from marts.recon_delta_files order by file_position"
+    )
+    assert [(f, status) for f, status, *_ in files] == [
+        ("delta0", "loaded"), ("delta1", "loaded"), ("delta2", "loaded"),
+        ("delta3", "not_loaded"), ("delta4", "loaded"),
+    ]
+    # the whole gap is delta3's, and none of its 1,841 winning rows reached the platform
+    assert [gap for _, _, gap, _, _ in files] == [0, 0, 0, GAP, 0]
+    assert files[3][3:] == (USERS_AFFECTED, 0)
+    assert summary["spend_gap_unattributed"] == 0
+    causes = build.query(
+        "select cause, rebuilt_source_file, count(*) from marts.recon_platform_vs_rebuilt"
+        " where status <> 'match' group by all"
+    )
+    assert causes == [("file_not_loaded", "delta3", USERS_AFFECTED)]
+
+
+@pytest.mark.parametrize("build_name", ["shipped", "real_case"])
+def test_only_the_true_explanation_reproduces_the_platform(build_name, request):
+    build: Build = request.getfixturevalue(build_name)
+    exact = build.query(
+        "select hypothesis from marts.recon_load_hypotheses where reproduces_platform"
+    )
+    assert exact == [("every file but delta3",)]
+    kinds = dict(build.query(
+        "select hypothesis_kind, count(*) from marts.recon_load_hypotheses group by all"
+    ))
+    # all loaded, last arrival, 5 single files, 10 pairs, and some cut-short candidates
+    assert kinds["all_files_loaded"] == kinds["last_arrival_wins"] == 1
+    assert kinds["file_left_out"] == 5 and kinds["files_left_out"] == 10
+
+
+def test_staging_keeps_lineage_of_every_delta_row(shipped: Build) -> None:
+    rows = shipped.query(
+        """
+        select source_file, file_position, count(*), min(source_line_number),
+            max(source_line_number), count(distinct source_line_number)
+        from staging.stg_deltas group by all order by file_position
+        """
+    )
+    assert [r[0] for r in rows] == ["delta0", "delta1", "delta2", "delta3", "delta4"]
+    assert [r[1] for r in rows] == [1, 2, 3, 4, 5]
+    assert [r[2] for r in rows] == [10_000, 2_494, 2_519, 2_473, 2_483]
+    for _, _, count, first, last, distinct in rows:
+        assert (first, last, distinct) == (2, count + 1, count)
+
+
+def test_line_numbers_point_at_the_lines_in_the_file(shipped: Build) -> None:
+    lines = (PROJECT_DIR / "seeds" / "delta3.csv").read_text().splitlines()
+    for line_number in (2, 100, len(lines)):
+        row = shipped.one(
+            "select user_id, total_spend, count_saved_items, loyalty_credits, batch_id"
+            f" from staging.stg_deltas where source_file = 'delta3'"
+            f" and source_line_number = {line_number}"
+        )
+        assert ",".join(str(v) for v in row.values()) == lines[line_number - 1]
+
+
+def test_consistent_data_builds_with_no_failing_test(tmp_path: Path) -> None:
+    """The shipped deltas with a platform table that loaded them all (the client's export,
+    which is the correct dedup): every data test passes and dbt build exits zero."""
+    seeds = PROJECT_DIR / "seeds"
+    files = {p.name: p for p in seeds.glob("delta*.csv")}
+    files["johnny_user_summary.csv"] = seeds / "johnny_user_summary.csv"
+    files["aiq_user_summary.csv"] = seeds / "johnny_user_summary.csv"
+    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
+    assert build.failed() == {}
+    assert build.success
+    summary = build.one("select spend_gap, users_mismatched from marts.recon_summary")
+    assert summary == {"spend_gap": 0, "users_mismatched": 0}
+
+
+def test_a_new_delta_seed_is_picked_up_with_no_sql_edit(tmp_path: Path) -> None:
+    """Dropping seeds/delta5.csv into a copy of the project: the new file is staged, wins
+    where its batch_id is larger, and the platform (which never saw it) falls behind."""
+    seeds = PROJECT_DIR / "seeds"
+    files = {p.name: p for p in seeds.glob("*.csv")}
+    header = "user_id,total_spend,count_saved_items,loyalty_credits,batch_id\n"
+    files["delta5.csv"] = header + "1,99999,1,1,999999\n2,88888,2,2,999998\n"
+    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
+    assert build.one("select count(distinct source_file) as n from staging.stg_deltas") == {"n": 6}
+    winners = build.query(
+        "select user_id, total_spend, source_file from intermediate.int_users_deduplicated"
+        " where user_id in (1, 2) order by user_id"
+    )
+    assert winners == [(1, 99999, "delta5"), (2, 88888, "delta5")]
+    mismatched = build.one(
+        "select users_mismatched_client_vs_rebuilt as n from marts.recon_summary"
+    )
+    assert mismatched == {"n": 2}
+
+
+def test_a_removed_delta_seed_is_dropped_with_no_sql_edit(tmp_path: Path) -> None:
+    seeds = PROJECT_DIR / "seeds"
+    files = {p.name: p for p in seeds.glob("*.csv") if p.name != "delta4.csv"}
+    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
+    files_staged = build.query("select distinct source_file from staging.stg_deltas order by 1")
+    assert files_staged == [("delta0",), ("delta1",), ("delta2",), ("delta3",)]
+
+
+def test_readme_shows_what_a_fresh_build_prints(shipped: Build) -> None:
+    """The README's summary block is the summary of the shipped data, as printed now."""
+    from recon.cli import format_summary, read_summary
+
+    readme = (PROJECT_DIR / "README.md").read_text()
+    block = readme.split("<!-- summary:start -->")[1].split("<!-- summary:end -->")[0]
+    assert block.strip() == "```text\n" + format_summary(read_summary(shipped.database)) + "\n```"
