@@ -25,4 +25,4 @@ final as (
 )
 
 select * from final
-order by spend_difference desc, user_id
+order by spend_difference desc, user_id asc
