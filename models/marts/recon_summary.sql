@@ -69,8 +69,10 @@ mismatches as (
         {%- endfor %}
         sum(
             case
-                when coalesce(rebuilt_file_position, client_file_position, platform_file_position)
-                    is null
+                when
+                    rebuilt_file_position is null
+                    and client_file_position is null
+                    and platform_file_position is null
                     then client_vs_platform_spend_difference
                 else 0
             end
@@ -85,18 +87,17 @@ mismatches as (
 ),
 
 client_lag as (
-    select
-        count(*) as users_mismatched_before_client_cutoff
+    select count(*) as users_mismatched_before_client_cutoff
     from comparisons
     cross join mismatches
     where
-        client_vs_rebuilt_status <> 'match'
-        and coalesce(rebuilt_file_position, 0) <= mismatches.client_last_file_position
+        comparisons.client_vs_rebuilt_status <> 'match'
+        and coalesce(comparisons.rebuilt_file_position, 0)
+        <= mismatches.client_last_file_position
 ),
 
 client_cutoff as (
-    select
-        deltas.source_file as client_last_file
+    select deltas.source_file as client_last_file
     from deltas
     inner join mismatches on deltas.file_position = mismatches.client_last_file_position
 ),
