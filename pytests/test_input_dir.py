@@ -1,0 +1,228 @@
+"""Reading a folder (`--vars '{input_dir: ...}'`) gives what the seed path gives.
+
+The same data goes through both paths: as seeds of a copy of the project, and as a folder
+read with DuckDB's own readers (CSV with LF or CRLF line endings, gzipped CSV, Parquet).
+Every mart must come out identical, row for row. The real case folder is read as received
+(CRLF line endings, its original file names)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from pytests.dbt_harness import CASE_DIR, Build, copy_project, dbt_build, require
+from recon.simulator import Fault, GroundTruth, SimulatedCase, simulate, write_case
+
+# The case's published figures (../shared/brief/case-study.txt) and what the pipeline finds.
+CLIENT_TOTAL = 33_904_525
+PLATFORM_TOTAL = 29_162_044
+GAP = 4_742_481
+USERS_AFFECTED = 1_841
+
+# The real case's file names, as the seeds of a project must be named.
+SEED_NAMES = {"AIQ-user-summary.csv": "aiq_user_summary.csv",
+              "Johnny-user-summary.csv": "johnny_user_summary.csv"}
+
+# A simulated case with delta10 and delta11, so that ordering by name would put them
+# between delta1 and delta2; the platform never loaded delta10.
+SIM_USERS = 3_000
+SIM_FILES = 12
+SIM_SKIPPED = 10
+
+
+def mart_tables(database: Path) -> list[str]:
+    with duckdb.connect(str(database), read_only=True) as connection:
+        rows = connection.execute(
+            "select table_name from information_schema.tables"
+            " where table_schema = 'marts' order by table_name"
+        ).fetchall()
+    return [name for (name,) in rows]
+
+
+def assert_same_marts(expected: Build, actual: Build) -> None:
+    """Every mart table of both warehouses holds the same rows, in the same columns."""
+    tables = mart_tables(expected.database)
+    assert tables, "the seed path built no mart"
+    assert mart_tables(actual.database) == tables
+    with duckdb.connect() as connection:
+        connection.execute(f"attach '{expected.database}' as expected (read_only)")
+        connection.execute(f"attach '{actual.database}' as actual (read_only)")
+        for table in tables:
+            columns = [
+                name for (name,) in connection.execute(
+                    "select column_name from information_schema.columns where table_catalog = ?"
+                    " and table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    ["expected", table],
+                ).fetchall()
+            ]
+            actual_columns = [
+                name for (name,) in connection.execute(
+                    "select column_name from information_schema.columns where table_catalog = ?"
+                    " and table_schema = 'marts' and table_name = ? order by ordinal_position",
+                    ["actual", table],
+                ).fetchall()
+            ]
+            assert actual_columns == columns, f"marts.{table}: columns differ"
+            differences = {}
+            for name, left, right in (("only_seeds", "expected", "actual"),
+                                      ("only_folder", "actual", "expected")):
+                differences[name] = connection.execute(
+                    f"select * from {left}.marts.{table}"
+                    f" except all select * from {right}.marts.{table} limit 5"
+                ).fetchall()
+            assert differences == {"only_seeds": [], "only_folder": []}, f"marts.{table} differs"
+            ordered = [
+                connection.execute(f"select * from {side}.marts.{table} order by all").fetchall()
+                for side in ("expected", "actual")
+            ]
+            assert ordered[0] == ordered[1], f"marts.{table}: rows differ"
+
+
+# ---------------------------------------------------------------------------------------
+# the real case, as received
+
+
+@pytest.fixture(scope="module")
+def real_folder(tmp_path_factory) -> Build:
+    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
+    return dbt_build(tmp_path_factory.mktemp("real_folder"), variables={"input_dir": str(CASE_DIR)})
+
+
+@pytest.fixture(scope="module")
+def real_as_seeds(tmp_path_factory) -> Build:
+    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
+    files = {SEED_NAMES.get(path.name, path.name): path for path in CASE_DIR.glob("*.csv")}
+    root = tmp_path_factory.mktemp("real_seeds")
+    return dbt_build(root / "run", project_dir=copy_project(root / "project", files))
+
+
+def test_real_case_folder_is_read_as_received() -> None:
+    """The folder holds the files as the client sent them: original names, CRLF endings."""
+    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
+    names = sorted(path.name for path in CASE_DIR.iterdir())
+    assert names == ["AIQ-user-summary.csv", "Johnny-user-summary.csv",
+                     "delta0.csv", "delta1.csv", "delta2.csv", "delta3.csv", "delta4.csv"]
+    assert (CASE_DIR / "delta3.csv").read_bytes().split(b"\n", 1)[0].endswith(b"\r")
+
+
+def test_real_case_folder_gives_the_case_figures(real_folder: Build) -> None:
+    summary = real_folder.one(
+        "select client_total_spend, platform_total_spend, spend_gap, users_mismatched,"
+        " cause, best_hypothesis, delta_files from marts.recon_summary"
+    )
+    assert summary == {
+        "client_total_spend": CLIENT_TOTAL,
+        "platform_total_spend": PLATFORM_TOTAL,
+        "spend_gap": GAP,
+        "users_mismatched": USERS_AFFECTED,
+        "cause": "files_not_loaded",
+        "best_hypothesis": "every file but delta3",
+        "delta_files": 5,
+    }
+    statuses = real_folder.query(
+        "select source_file, load_status from marts.recon_delta_files order by file_position"
+    )
+    assert statuses == [("delta0", "loaded"), ("delta1", "loaded"), ("delta2", "loaded"),
+                        ("delta3", "not_loaded"), ("delta4", "loaded")]
+
+
+def test_real_case_folder_gives_what_the_same_files_as_seeds_give(
+    real_as_seeds: Build, real_folder: Build
+) -> None:
+    assert_same_marts(real_as_seeds, real_folder)
+
+
+# ---------------------------------------------------------------------------------------
+# a simulated case, through the seeds and through folders in every format
+
+
+@pytest.fixture(scope="module")
+def simulated() -> SimulatedCase:
+    return simulate(SIM_USERS, SIM_FILES, seed=11, fault=Fault(skip_files=(SIM_SKIPPED,)))
+
+
+@pytest.fixture(scope="module")
+def simulated_as_seeds(tmp_path_factory, simulated: SimulatedCase) -> Build:
+    root = tmp_path_factory.mktemp("sim_seeds")
+    paths = write_case(simulated, root / "files", names="seeds")
+    project = copy_project(root / "project", {path.name: path for path in paths})
+    return dbt_build(root / "run", project_dir=project)
+
+
+# (format, CRLF line endings)
+FOLDER_VARIANTS = [("csv", False), ("csv.gz", True), ("parquet", False)]
+
+
+@pytest.fixture(scope="module", params=FOLDER_VARIANTS, ids=lambda v: f"{v[0]}{'-crlf' * v[1]}")
+def simulated_folder(request, tmp_path_factory, simulated: SimulatedCase) -> Build:
+    fmt, crlf = request.param
+    root = tmp_path_factory.mktemp(f"sim_folder_{fmt.replace('.', '_')}")
+    write_case(simulated, root / "case", names="case", fmt=fmt, crlf=crlf)
+    variables = {
+        "input_dir": str(root / "case"),
+        "delta_file_glob": f"delta*.{fmt}",
+        "platform_summary_file": f"AIQ-user-summary.{fmt}",
+        "client_summary_file": f"Johnny-user-summary.{fmt}",
+    }
+    return dbt_build(root / "run", variables=variables)
+
+
+def assert_ground_truth(build: Build, truth: GroundTruth) -> None:
+    summary = build.one(
+        "select client_total_spend, platform_total_spend, expected_total_spend, spend_gap,"
+        " users_mismatched_platform_vs_rebuilt, cause, best_hypothesis from marts.recon_summary"
+    )
+    assert summary == {
+        "client_total_spend": truth.client_total,
+        "platform_total_spend": truth.platform_total,
+        "expected_total_spend": truth.correct_total,
+        "spend_gap": truth.gap,
+        "users_mismatched_platform_vs_rebuilt": truth.users_differing,
+        "cause": "files_not_loaded",
+        "best_hypothesis": f"every file but delta{SIM_SKIPPED}",
+    }
+
+
+def test_simulated_case_as_seeds_finds_the_ground_truth(
+    simulated_as_seeds: Build, simulated: SimulatedCase
+) -> None:
+    assert_ground_truth(simulated_as_seeds, simulated.truth)
+
+
+def test_simulated_folder_finds_the_ground_truth(
+    simulated_folder: Build, simulated: SimulatedCase
+) -> None:
+    assert_ground_truth(simulated_folder, simulated.truth)
+
+
+def test_simulated_folder_gives_what_the_seeds_give(
+    simulated_as_seeds: Build, simulated_folder: Build
+) -> None:
+    assert_same_marts(simulated_as_seeds, simulated_folder)
+
+
+def test_files_are_ordered_by_the_number_in_their_name(
+    simulated_folder: Build, simulated: SimulatedCase
+) -> None:
+    """delta10 and delta11 come after delta9, not after delta1, in every layer."""
+    expected = [(f"delta{k}", k, k + 1) for k in range(SIM_FILES)]
+    files = simulated_folder.query(
+        "select source_file, file_number, file_position from marts.recon_delta_files"
+        " order by file_position"
+    )
+    assert files == expected
+    staged = simulated_folder.query(
+        "select source_file, file_number, file_position, count(*) from staging.stg_deltas"
+        " group by all order by file_position"
+    )
+    assert [row[:3] for row in staged] == expected
+    assert [row[3] for row in staged] == [f.rows for f in simulated.truth.files]
+    statuses = dict(simulated_folder.query(
+        "select source_file, load_status from marts.recon_delta_files"
+    ))
+    assert statuses[f"delta{SIM_SKIPPED}"] == "not_loaded"
+    assert [statuses[f"delta{k}"] for k in range(SIM_FILES)] == [
+        f.status for f in simulated.truth.files
+    ]
