@@ -1,0 +1,578 @@
+"""Time this project end to end against a bare scan of the same files, the case's pandas
+method and datacompy, on cases written by the project's load simulator.
+
+    python -m benchmarks.run --sizes 100000,1000000,10000000 --files 21
+
+For each size (users; delta0 holds every user, each later file a quarter of them, so
+10,000,000 users x 21 files is about 60,000,000 delta rows and 1.5 GB of CSV) it writes one
+case with ``recon.simulator`` (one file left out of the load, like the real case), reads
+every file once to warm the page cache, then runs each tool in its own subprocess, the
+tools taking turns, ``--repeat`` times (``--repeat-large`` at 5,000,000 users and more):
+
+* ``project``: ``dbt build --vars '{input_dir: ...}'`` on this project, a fresh warehouse
+  each run (dedup, the three comparisons, the per-file attribution, the load hypotheses
+  and every data test). The project is parsed once, untimed, before the timed runs.
+* ``scan``: DuckDB reading every delta file and both summaries once (count and sum of
+  every column), with the reader and types the project uses: the floor.
+* ``pandas``: the case study's method: ``pd.read_csv`` of every file, then delta0 updated
+  by each later delta in drop order (``DataFrame.update`` on the user_id index; every file
+  read first, as the case reads D_0..D_4), and the
+  sums of the result and of both summaries.
+* ``datacompy``: ``datacompy.Compare`` of the two summaries on user_id, read with pandas.
+
+Wall time is the child's, from start to exit; peak memory is the child's own maximum
+resident set (``ru_maxrss`` from ``wait4``); CPU time is the child's user + system time,
+which other work on a shared machine disturbs less than wall time (the table shows the
+1-minute load average when each run started). Medians over the repetitions; ratios are
+to the bare scan of the same size, measured in the same run. For the project, the spill
+column is the most the DuckDB temp directory held while it ran. The table goes to stdout and to
+``--output`` (markdown), the raw measurements beside it as JSON. Generated cases are kept
+under ``--data-dir`` (default /tmp) and reused when present.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import asdict, dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+TOOLS = ("project", "scan", "pandas", "datacompy")
+LARGE = 5_000_000
+COLUMNS = ("user_id", "total_spend", "count_saved_items", "loyalty_credits", "batch_id")
+PLATFORM_FILE = "AIQ-user-summary.csv"
+CLIENT_FILE = "Johnny-user-summary.csv"
+
+
+# ---------------------------------------------------------------------------------------
+# the case
+
+
+def case_dir(data_dir: Path, users: int, files: int, seed: int, skip: int) -> Path:
+    return data_dir / f"u{users}_f{files}_s{seed}_skip{skip}"
+
+
+def ensure_case(folder: Path, users: int, files: int, seed: int, skip: int) -> dict:
+    """Write the simulated case into folder unless a complete one is there; its ground truth."""
+    done = folder / "truth.json"
+    if done.exists():
+        return json.loads(done.read_text())
+    if folder.exists():
+        shutil.rmtree(folder)
+    from recon.simulator import Fault, simulate, write_case
+
+    started = time.perf_counter()
+    case = simulate(users, files, seed, fault=Fault(skip_files=(skip,)))
+    write_case(case, folder, names="case", fmt="csv")
+    truth = asdict(case.truth) | {"gap": case.truth.gap}
+    truth["generated_seconds"] = round(time.perf_counter() - started, 1)
+    done.write_text(json.dumps(truth))
+    return truth
+
+
+def delta_paths(folder: Path) -> list[Path]:
+    """The delta files in drop order: by the number in the name (delta10 after delta9)."""
+    return sorted(folder.glob("delta*.csv"), key=lambda p: int(p.stem.removeprefix("delta")))
+
+
+def warm(folder: Path) -> None:
+    """Read every input file once so that every tool finds them in the page cache."""
+    for path in folder.glob("*.csv"):
+        with path.open("rb") as handle:
+            while handle.read(1 << 24):
+                pass
+
+
+# ---------------------------------------------------------------------------------------
+# the tools, each run in a child process (python -m benchmarks.run --child TOOL ...)
+
+
+def child_scan(folder: Path, _workdir: Path) -> dict:
+    import duckdb
+
+    types = "{" + ", ".join(f"'{c}': 'bigint'" for c in COLUMNS) + "}"
+    sums = ", ".join(f"sum({c})" for c in COLUMNS)
+    deltas = "[" + ", ".join(f"'{p}'" for p in delta_paths(folder)) + "]"
+    con = duckdb.connect()
+    con.execute(f"set memory_limit = '{os.environ.get('DBT_DUCKDB_MEMORY_LIMIT', '6GB')}'")
+    result = {}
+    for name, files in (
+        ("deltas", deltas),
+        ("platform", f"'{folder / PLATFORM_FILE}'"),
+        ("client", f"'{folder / CLIENT_FILE}'"),
+    ):
+        row = con.execute(
+            f"select count(*), {sums} from read_csv({files}, header = true, types = {types})"
+        ).fetchone()
+        result[f"{name}_rows"] = row[0]
+        result[f"{name}_total_spend"] = row[2]
+    return result
+
+
+def child_pandas(folder: Path, _workdir: Path) -> dict:
+    import pandas as pd
+
+    platform_table = pd.read_csv(folder / PLATFORM_FILE)
+    client_table = pd.read_csv(folder / CLIENT_FILE)
+    # as the case study does: every delta read first (D_0, D_1, ...), then replayed in order
+    deltas = [pd.read_csv(path) for path in delta_paths(folder)]
+    rebuilt = deltas[0].set_index("user_id")
+    for delta in deltas[1:]:
+        rebuilt.update(delta.set_index("user_id"))
+    rebuilt_total = int(rebuilt["total_spend"].sum())
+    platform_total = int(platform_table["total_spend"].sum())
+    client_total = int(client_table["total_spend"].sum())
+    return {
+        "rebuilt_rows": len(rebuilt),
+        "rebuilt_total_spend": rebuilt_total,
+        "platform_total_spend": platform_total,
+        "client_total_spend": client_total,
+        "spend_gap": client_total - platform_total,
+    }
+
+
+def child_datacompy(folder: Path, _workdir: Path) -> dict:
+    import datacompy
+    import pandas as pd
+
+    platform_table = pd.read_csv(folder / PLATFORM_FILE)
+    client_table = pd.read_csv(folder / CLIENT_FILE)
+    compare = datacompy.Compare(
+        client_table, platform_table, join_columns="user_id", df1_name="client", df2_name="platform"
+    )
+    mismatched = len(compare.all_mismatch())
+    return {
+        "matches": bool(compare.matches()),
+        "users_mismatched": mismatched + len(compare.df1_unq_rows) + len(compare.df2_unq_rows),
+    }
+
+
+CHILDREN = {"scan": child_scan, "pandas": child_pandas, "datacompy": child_datacompy}
+
+
+def project_command(project: Path, folder: Path, workdir: Path, command: str = "build") -> list[str]:
+    dbt = Path(sys.executable).with_name("dbt")
+    return [
+        str(dbt), command,
+        "--project-dir", str(project),
+        "--profiles-dir", str(project),
+        "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+        "--vars", json.dumps({"input_dir": str(folder)}),
+    ]
+
+
+def project_env(workdir: Path) -> dict:
+    return os.environ | {
+        "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
+        "DBT_DUCKDB_TEMP_DIRECTORY": str(workdir / "spill"),
+    }
+
+
+def project_result(workdir: Path) -> dict:
+    """What the project found (recon_summary) and how long each node took."""
+    import duckdb
+
+    with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
+        cursor = con.execute(
+            "select delta_rows, expected_total_spend, platform_total_spend, client_total_spend,"
+            " spend_gap, users_mismatched, cause, best_hypothesis from marts.recon_summary"
+        )
+        summary = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
+    results = json.loads((workdir / "target" / "run_results.json").read_text())
+    summary["dbt_elapsed"] = round(results["elapsed_time"], 2)
+    summary["nodes"] = {
+        r["unique_id"]: round(r["execution_time"], 3) for r in results["results"]
+    }
+    summary["failing_tests"] = sorted(
+        r["unique_id"].split(".")[2] for r in results["results"] if r["status"] == "fail"
+    )
+    return summary
+
+
+# ---------------------------------------------------------------------------------------
+# measuring
+
+
+@dataclass
+class Run:
+    tool: str
+    users: int
+    repetition: int
+    wall_seconds: float
+    peak_rss_bytes: int
+    exit_code: int
+    cpu_seconds: float = 0.0
+    load_before: float = 0.0
+    spill_peak_bytes: int = 0
+    result: dict = field(default_factory=dict)
+
+
+def folder_bytes(folder: Path) -> int:
+    total = 0
+    for root, _, names in os.walk(folder):
+        for name in names:
+            try:
+                total += os.path.getsize(os.path.join(root, name))
+            except OSError:
+                pass
+    return total
+
+
+def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path, project: Path) -> Run:
+    """Run one tool in a child process; its wall time and peak resident memory."""
+    if tool == "project":
+        for stale in ("warehouse.duckdb", "warehouse.duckdb.wal", "spill"):
+            path = workdir / stale
+            shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        command, env = project_command(project, folder, workdir), project_env(workdir)
+    else:
+        command = [sys.executable, "-m", "benchmarks.run", "--child", tool, str(folder), str(workdir)]
+        env = os.environ.copy()
+    spill_peak = 0
+    stop = threading.Event()
+
+    def watch_spill() -> None:
+        nonlocal spill_peak
+        while not stop.wait(0.5):
+            spill_peak = max(spill_peak, folder_bytes(workdir / "spill"))
+
+    watcher = threading.Thread(target=watch_spill, daemon=True)
+    log = (workdir / f"{tool}.log").open("w")
+    load_before = os.getloadavg()[0]
+    started = time.perf_counter()
+    child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
+    if tool == "project":
+        watcher.start()
+    _, status, usage = os.wait4(child.pid, 0)
+    wall = time.perf_counter() - started
+    stop.set()
+    log.close()
+    child.returncode = os.waitstatus_to_exitcode(status)
+    run = Run(tool, users, repetition, round(wall, 3), usage.ru_maxrss * 1024, child.returncode,
+              round(usage.ru_utime + usage.ru_stime, 2), load_before, spill_peak)
+    if tool == "project":
+        try:
+            run.result = project_result(workdir)
+        except Exception as error:  # noqa: BLE001 - reported in the table as a failed run
+            run.result = {"error": str(error)}
+    else:
+        result_file = workdir / f"{tool}.json"
+        run.result = json.loads(result_file.read_text()) if result_file.exists() else {}
+    return run
+
+
+def run_child(tool: str, folder: Path, workdir: Path) -> None:
+    """Entry of a child process: do the tool's work, leave what it found in workdir."""
+    result = CHILDREN[tool](folder, workdir)
+    (workdir / f"{tool}.json").write_text(json.dumps(result))
+
+
+# ---------------------------------------------------------------------------------------
+# reporting
+
+
+def project_version(project: Path) -> str:
+    """The git commit of the project measured, marked when its tree has uncommitted edits."""
+    try:
+        commit = subprocess.run(["git", "-C", str(project), "rev-parse", "--short", "HEAD"],
+                                capture_output=True, text=True, check=True).stdout.strip()
+        dirty = subprocess.run(["git", "-C", str(project), "status", "--porcelain", "--",
+                                "models", "macros", "dbt_project.yml", "profiles.yml"],
+                               capture_output=True, text=True, check=True).stdout.strip()
+    except (OSError, subprocess.CalledProcessError):
+        marker = project / "COMMIT"
+        return marker.read_text().strip() if marker.exists() else "unknown"
+    return commit + (" with uncommitted model edits" if dirty else "")
+
+
+def machine() -> dict:
+    meminfo = Path("/proc/meminfo").read_text().split("\n")
+    total_kb = next(int(line.split()[1]) for line in meminfo if line.startswith("MemTotal"))
+    cpu = next(
+        (line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().split("\n")
+         if line.startswith("model name")),
+        platform.processor(),
+    )
+    versions = {}
+    for package in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "datacompy"):
+        try:
+            versions[package] = metadata.version(package)
+        except metadata.PackageNotFoundError:
+            versions[package] = "not installed"
+    return {
+        "cores": os.cpu_count(),
+        "memory_gib": round(total_kb / 2**20, 1),
+        "cpu": cpu,
+        "python": platform.python_version(),
+        "system": f"{platform.system()} {platform.release()}",
+        "versions": versions,
+        "duckdb_memory_limit": os.environ.get("DBT_DUCKDB_MEMORY_LIMIT", "6GB (profile default)"),
+    }
+
+
+def gib(n: float) -> str:
+    return f"{n / 2**30:.2f}"
+
+
+def succeeded(run: Run) -> bool:
+    """The tool ran to the end: dbt exits 1 when data tests fail, as they must on a fault."""
+    if run.tool == "project":
+        return run.exit_code in (0, 1) and "error" not in run.result
+    return run.exit_code == 0
+
+
+def summarize(runs: list[Run], cases: dict[int, dict]) -> list[dict]:
+    rows = []
+    for users in sorted({r.users for r in runs}):
+        by_tool = {
+            tool: [r for r in runs if r.users == users and r.tool == tool and succeeded(r)]
+            for tool in TOOLS
+        }
+        scan = by_tool.get("scan") or []
+        scan_wall = statistics.median(r.wall_seconds for r in scan) if scan else None
+        scan_cpu = statistics.median(r.cpu_seconds for r in scan) if scan else None
+        for tool in TOOLS:
+            done = by_tool[tool]
+            failed = [r for r in runs if r.users == users and r.tool == tool and not succeeded(r)]
+            for run in failed:
+                rows.append({
+                    "users": users, "delta_rows": cases[users]["delta_rows"],
+                    "csv_bytes": cases[users]["csv_bytes"], "tool": tool,
+                    "failed": f"failed (exit {run.exit_code}) after {run.wall_seconds:.0f} s,"
+                              f" peak {gib(run.peak_rss_bytes)} GiB",
+                })
+            if not done:
+                continue
+            wall = statistics.median(r.wall_seconds for r in done)
+            cpu = statistics.median(r.cpu_seconds for r in done)
+            rows.append({
+                "users": users,
+                "delta_rows": cases[users]["delta_rows"],
+                "csv_bytes": cases[users]["csv_bytes"],
+                "tool": tool,
+                "runs": len(done),
+                "wall_median": wall,
+                "wall_min": min(r.wall_seconds for r in done),
+                "wall_max": max(r.wall_seconds for r in done),
+                "peak_rss_max": max(r.peak_rss_bytes for r in done),
+                "spill_peak_max": max(r.spill_peak_bytes for r in done),
+                "x_scan": wall / scan_wall if scan_wall else None,
+                "cpu_median": cpu,
+                "cpu_x_scan": cpu / scan_cpu if scan_cpu else None,
+                "load_median": statistics.median(r.load_before for r in done),
+            })
+    return rows
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| users | delta rows | CSV GB | tool | runs | wall s (median) | min-max s | peak RSS GiB"
+        " | spill GiB | x scan (wall) | CPU s | x scan (CPU) | load avg |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for row in rows:
+        if "failed" in row:
+            lines.append(
+                f"| {row['users']:,} | {row['delta_rows']:,} | {row['csv_bytes'] / 1e9:.2f}"
+                f" | {row['tool']} | {row['failed']} | | | | | | | | |"
+            )
+            continue
+        cpu_ratio = f"{row['cpu_x_scan']:.1f}" if row["cpu_x_scan"] else "-"
+        ratio = f"{row['x_scan']:.1f}" if row["x_scan"] else "-"
+        spill = gib(row["spill_peak_max"]) if row["tool"] == "project" else "-"
+        lines.append(
+            f"| {row['users']:,} | {row['delta_rows']:,} | {row['csv_bytes'] / 1e9:.2f}"
+            f" | {row['tool']} | {row['runs']} | {row['wall_median']:.2f}"
+            f" | {row['wall_min']:.2f}-{row['wall_max']:.2f} | {gib(row['peak_rss_max'])}"
+            f" | {spill} | {ratio} | {row['cpu_median']:.1f} | {cpu_ratio} | {row['load_median']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def targets(rows: list[dict]) -> str:
+    """The issue's targets, checked at the largest size measured."""
+    largest = max(r["users"] for r in rows)
+    at = {r["tool"]: r for r in rows if r["users"] == largest and "failed" not in r}
+    if "project" not in at:
+        return f"Targets at {largest:,} users: NOT met: the project did not finish."
+    project = at["project"]
+    checks = []
+    if "scan" in at:
+        ratio = project["wall_median"] / at["scan"]["wall_median"]
+        checks.append(("project within 5x the bare scan", ratio <= 5, f"{ratio:.1f}x"))
+    for tool in ("pandas", "datacompy"):
+        if tool in at:
+            ratio = project["wall_median"] / at[tool]["wall_median"]
+            checks.append((f"project faster than {tool}", ratio < 1, f"{ratio:.2f}x {tool}'s time"))
+    peak = project["peak_rss_max"] / 2**30
+    checks.append(("project peak memory under 8 GB", peak < 8, f"{peak:.2f} GiB"))
+    lines = [f"Targets at {largest:,} users:", ""]
+    lines += [f"- {'met' if ok else 'NOT met'}: {name} ({value})" for name, ok, value in checks]
+    return "\n".join(lines)
+
+
+def node_table(runs: list[Run]) -> str:
+    """Per-node dbt timings of the project's last run at the largest size, slowest first."""
+    largest = max(r.users for r in runs)
+    last = [r for r in runs if r.tool == "project" and r.users == largest and "nodes" in r.result]
+    if not last:
+        return ""
+    nodes = sorted(last[-1].result["nodes"].items(), key=lambda kv: -kv[1])
+    lines = [
+        f"dbt nodes at {largest:,} users (last run; threads run two at a time, so they add up"
+        f" to more than the {last[-1].result['dbt_elapsed']:.1f} s dbt reports):",
+        "",
+        "| node | seconds |",
+        "|---|---:|",
+    ]
+    lines += [
+        f"| {name.split('.')[0]} {name.split('.')[2]} | {seconds:.2f} |"
+        for name, seconds in nodes
+        if seconds >= 0.5
+    ]
+    return "\n".join(lines)
+
+
+def checks(runs: list[Run], cases: dict[int, dict]) -> list[str]:
+    """Cross-checks: the tools agree with each other and with the simulator's ground truth."""
+    problems = []
+    for r in runs:
+        truth = cases[r.users]["truth"]
+        if r.exit_code not in (0, 1):
+            problems.append(f"{r.tool} at {r.users:,} users exited {r.exit_code}")
+        elif r.tool == "project" and "error" in r.result:
+            problems.append(f"project at {r.users:,}: {r.result['error']}")
+        elif r.tool == "project":
+            found = (r.result.get("expected_total_spend"), r.result.get("spend_gap"))
+            if found != (truth["correct_total"], truth["gap"]):
+                problems.append(f"project at {r.users:,}: {found} != ground truth")
+        elif r.tool == "pandas":
+            if r.result.get("rebuilt_total_spend") != truth["correct_total"]:
+                problems.append(f"pandas at {r.users:,}: rebuilt total != ground truth")
+        elif r.tool == "datacompy":
+            if r.result.get("users_mismatched") != truth["users_differing"]:
+                problems.append(f"datacompy at {r.users:,}: users mismatched != ground truth")
+        elif r.tool == "scan":
+            if r.result.get("deltas_rows") != cases[r.users]["delta_rows"]:
+                problems.append(f"scan at {r.users:,}: delta rows != ground truth")
+    return problems
+
+
+def report(runs: list[Run], cases: dict[int, dict], info: dict, command: str, project: str) -> str:
+    rows = summarize(runs, cases)
+    versions = ", ".join(f"{k} {v}" for k, v in info["versions"].items())
+    problems = checks(runs, cases)
+    parts = [
+        f"Benchmark of {dt.datetime.now().isoformat(timespec='minutes')}: `{command}`",
+        "",
+        f"Project measured: {project}.",
+        "",
+        f"Machine: {info['cores']} cores ({info['cpu']}), {info['memory_gib']} GiB memory,"
+        f" {info['system']}, Python {info['python']}; {versions};"
+        f" DuckDB memory_limit {info['duckdb_memory_limit']}.",
+        "",
+        table(rows),
+        "",
+        targets(rows),
+        "",
+        node_table(runs),
+        "",
+        "Cross-checks against the simulator's ground truth: "
+        + ("every tool agrees." if not problems else "; ".join(problems)),
+    ]
+    return "\n".join(parts) + "\n"
+
+
+# ---------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.run", description=__doc__.split("\n")[0])
+    parser.add_argument("--sizes", default="100000,1000000,10000000",
+                        help="users per case, comma-separated (default: %(default)s)")
+    parser.add_argument("--files", type=int, default=21, help="delta files per case (default: 21)")
+    parser.add_argument("--skip-file", type=int, default=None,
+                        help="the file the simulated platform never loads (default: files // 2)")
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--repeat", type=int, default=3, help="runs per tool below 5M users")
+    parser.add_argument("--repeat-large", type=int, default=1, help="runs per tool at 5M users or more")
+    parser.add_argument("--tools", default=",".join(TOOLS), help="subset of " + ",".join(TOOLS))
+    parser.add_argument("--data-dir", type=Path, default=Path("/tmp/reconcile-benchmark"),
+                        help="where cases are generated and kept (default: %(default)s)")
+    parser.add_argument("--output", type=Path, default=PROJECT_DIR / "benchmarks" / "results" / "latest.md",
+                        help="the markdown report; raw runs go beside it as .json")
+    parser.add_argument("--project-dir", type=Path, default=PROJECT_DIR,
+                        help="the dbt project to time (default: this one); e.g. an export of a"
+                        " commit, so edits in progress are not measured")
+    parser.add_argument("--child", nargs=3, metavar=("TOOL", "FOLDER", "WORKDIR"), help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.child:
+        tool, folder, workdir = args.child
+        run_child(tool, Path(folder), Path(workdir))
+        return 0
+
+    tools = [t for t in args.tools.split(",") if t]
+    unknown = set(tools) - set(TOOLS)
+    if unknown:
+        parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    skip = args.files // 2 if args.skip_file is None else args.skip_file
+    command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
+    info = machine()
+    project = args.project_dir.resolve()
+    measured = f"{project} at {project_version(project)}"
+    print(f"{info['cores']} cores, {info['memory_gib']} GiB; {info['versions']}", flush=True)
+
+    runs: list[Run] = []
+    cases: dict[int, dict] = {}
+    raw = args.output.with_suffix(".json")
+    args.output.parent.mkdir(parents=True, exist_ok=True)
+    for users in sizes:
+        folder = case_dir(args.data_dir, users, args.files, args.seed, skip)
+        print(f"\n== {users:,} users x {args.files} files: {folder}", flush=True)
+        truth = ensure_case(folder, users, args.files, args.seed, skip)
+        cases[users] = {
+            "truth": truth,
+            "delta_rows": sum(f["rows"] for f in truth["files"]),
+            "csv_bytes": sum(p.stat().st_size for p in folder.glob("*.csv")),
+        }
+        warm(folder)
+        workdir = args.data_dir / f"work_u{users}"
+        workdir.mkdir(parents=True, exist_ok=True)
+        if "project" in tools:
+            # parse once, untimed: the timed builds start from dbt's partial parse, as reruns do
+            subprocess.run(project_command(project, folder, workdir, "parse"), cwd=PROJECT_DIR,
+                           env=project_env(workdir), stdout=subprocess.DEVNULL, check=True)
+        repeat = args.repeat_large if users >= LARGE else args.repeat
+        for repetition in range(1, repeat + 1):
+            for tool in tools:
+                run = measure(tool, users, repetition, folder, workdir, project)
+                runs.append(run)
+                print(f"  {tool:<10} run {repetition}: {run.wall_seconds:8.2f} s,"
+                      f" peak {gib(run.peak_rss_bytes)} GiB, exit {run.exit_code}", flush=True)
+                raw.write_text(json.dumps(
+                    {"machine": info, "command": command, "project": measured, "cases": cases,
+                     "runs": [asdict(r) for r in runs]}, indent=1))
+        text = report(runs, cases, info, command, measured)
+        args.output.write_text(text)
+    print()
+    print(text)
+    print(f"written: {args.output} and {raw}")
+    return 0 if not checks(runs, cases) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
