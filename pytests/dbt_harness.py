@@ -42,6 +42,7 @@ class Build:
     database: Path
     statuses: dict[str, str] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
+    messages: dict[str, str] = field(default_factory=dict)
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.database), read_only=True) as connection:
@@ -54,6 +55,12 @@ class Build:
             rows = cursor.fetchall()
             assert len(rows) == 1, f"expected one row from {sql!r}, got {len(rows)}"
             return dict(zip([d[0] for d in cursor.description], rows[0]))
+
+    def errors(self) -> str:
+        """Every error message of the build, one after the other."""
+        return "\n".join(
+            self.messages[name] for name, status in self.statuses.items() if status == "error"
+        )
 
     def failed(self) -> dict[str, int]:
         """The nodes that failed or errored, with their failure counts."""
@@ -103,6 +110,7 @@ def dbt_build(
     for node_result in result.result or []:
         build.statuses[node_result.node.name] = str(node_result.status)
         build.failures[node_result.node.name] = node_result.failures
+        build.messages[node_result.node.name] = node_result.message or ""
     return build
 
 

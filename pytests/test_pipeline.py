@@ -223,3 +223,27 @@ def test_readme_shows_what_a_fresh_build_prints(shipped: Build) -> None:
     readme = (PROJECT_DIR / "README.md").read_text()
     block = readme.split("<!-- summary:start -->")[1].split("<!-- summary:end -->")[0]
     assert block.strip() == "```text\n" + format_summary(read_summary(shipped.database)) + "\n```"
+
+
+def test_models_with_failing_tests_feed_no_other_model(shipped: Build) -> None:
+    """dbt build skips every model downstream of all the models an error-severity test
+    reads, so such tests sit on leaves: a failing check never stops the models that
+    report it. (A test reading several models blocks only what descends from all of
+    them: none, when one of them is a leaf.)"""
+    import json
+
+    manifest = json.loads((shipped.database.parent / "target" / "manifest.json").read_text())
+    nodes = manifest["nodes"]
+    children: dict[str, set[str]] = {}
+    for name, node in nodes.items():
+        if node["resource_type"] == "model":
+            for parent in node["depends_on"]["nodes"]:
+                children.setdefault(parent, set()).add(name)
+    blocking = {
+        name: parents
+        for name, node in nodes.items()
+        if node["resource_type"] == "test" and node["config"]["severity"].lower() == "error"
+        for parents in [[p for p in node["depends_on"]["nodes"] if p.startswith("model.")]]
+        if parents and all(children.get(parent) for parent in parents)
+    }
+    assert blocking == {}

@@ -4,10 +4,14 @@
         compare equal, in keys and values. Fails with every row of a conflicting key. -#}
 with
 
+tested as (
+    select * from {{ model }}
+),
+
 versions as (
     select distinct
         {{ (key_columns + value_columns) | join(', ') }}
-    from {{ model }}
+    from tested
 ),
 
 conflicting_keys as (
@@ -19,7 +23,7 @@ conflicting_keys as (
 
 validation_errors as (
     select tested.*
-    from {{ model }} as tested
+    from tested
     inner join conflicting_keys
         on
             {%- for column in key_columns %}

@@ -4,16 +4,20 @@
         keeps its file and line. -#}
 with
 
+tested as (
+    select * from {{ model }}
+),
+
 shared_combinations as (
     select {{ combination_of_columns | join(', ') }}
-    from {{ model }}
+    from tested
     group by {{ combination_of_columns | join(', ') }}
     having count(*) > 1
 ),
 
 validation_errors as (
     select tested.*
-    from {{ model }} as tested
+    from tested
     inner join shared_combinations
         on
             {%- for column in combination_of_columns %}

@@ -1,24 +1,83 @@
--- One row per delta file: its size, users, batch_id range and spend, in one pass.
+-- One row per delta file found, rows or not: its size, users, batch_id range, spend,
+-- quarantined rows, a fingerprint of its content, and how it sits in the drop order
+-- (a gap in the numbering before it, batch_ids overlapping earlier files).
 
 with
+
+files as (
+    select * from {{ ref('stg_input_files') }}
+    where input_kind = 'delta'
+),
 
 deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
 
-final as (
+-- from the base model, not the audit leaf: a model downstream of a tested leaf would be
+-- skipped whenever its test fails
+quarantined as (
+    select * from {{ ref('base_input_rows') }}
+    where input_kind = 'delta' and quarantine_reason is not null
+),
+
+row_stats as (
     select
         source_file,
-        file_number,
-        file_position,
         count(*) as row_count,
         count(distinct user_id) as user_count,
         min(batch_id) as min_batch_id,
         max(batch_id) as max_batch_id,
         sum(total_spend) as total_spend,
-        max(source_line_number) as last_line_number
+        max(source_line_number) as last_line_number,
+        sum({{ row_fingerprint(user_summary_columns()) }}) as content_fingerprint
     from deltas
-    group by source_file, file_number, file_position
+    group by source_file
+),
+
+quarantine_stats as (
+    select
+        source_file,
+        count(*) as rows_quarantined,
+        max(source_line_number) as last_quarantined_line_number
+    from quarantined
+    group by source_file
+),
+
+joined as (
+    select
+        files.source_file,
+        files.file_number,
+        files.file_position,
+        files.file_path,
+        coalesce(row_stats.row_count, 0) as row_count,
+        coalesce(row_stats.user_count, 0) as user_count,
+        row_stats.min_batch_id,
+        row_stats.max_batch_id,
+        coalesce(row_stats.total_spend, 0) as total_spend,
+        greatest(
+            coalesce(row_stats.last_line_number, 1),
+            coalesce(quarantine_stats.last_quarantined_line_number, 1)
+        ) as last_line_number,
+        row_stats.content_fingerprint,
+        coalesce(quarantine_stats.rows_quarantined, 0) as rows_quarantined
+    from files
+    left join row_stats on files.source_file = row_stats.source_file
+    left join quarantine_stats on files.source_file = quarantine_stats.source_file
+),
+
+final as (
+    select
+        *,
+        coalesce(
+            file_number - lag(file_number) over (order by file_position) - 1, 0
+        ) as numbers_missing_before,
+        coalesce(
+            min_batch_id <= max(max_batch_id) over (
+                order by file_position rows between unbounded preceding and 1 preceding
+            ),
+            false
+        ) as overlaps_earlier_batch_ids
+    from joined
 )
 
 select * from final

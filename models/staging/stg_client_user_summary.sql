@@ -1,2 +1,3 @@
--- The client's (Johnny's Jeans') own export of its user-summary table, as delivered.
-{{ stage_user_summary('johnny_user_summary', 'client_summary_file') }}
+-- The client's (Johnny's Jeans') own export of its user-summary table: its usable rows,
+-- typed.
+{{ stage_user_summary('client_summary') }}

@@ -1,2 +1,2 @@
--- The platform's (AIQ's) loaded user-summary table, as delivered.
-{{ stage_user_summary('aiq_user_summary', 'platform_summary_file') }}
+-- The platform's (AIQ's) loaded user-summary table: its usable rows, typed.
+{{ stage_user_summary('platform_summary') }}

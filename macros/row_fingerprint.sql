@@ -1,0 +1,17 @@
+{% macro row_fingerprint(columns) %}
+    {#- A 64-bit hash of a row's values: summed over a file, a fingerprint of its content
+        that does not depend on row order (two files with the same rows share it). -#}
+    {{ return(adapter.dispatch('row_fingerprint', 'reconcile')(columns)) }}
+{% endmacro %}
+
+{% macro default__row_fingerprint(columns) %}
+    {{ exceptions.raise_compiler_error("row_fingerprint has no implementation for " ~ target.type) }}
+{% endmacro %}
+
+{% macro duckdb__row_fingerprint(columns) %}
+    hash({{ columns | join(', ') }})
+{%- endmacro %}
+
+{% macro spark__row_fingerprint(columns) %}
+    xxhash64({{ columns | join(', ') }})
+{%- endmacro %}
