@@ -1,11 +1,16 @@
 """Run the reconciliation and print what it found.
 
-    python -m recon.cli build [--input-dir DIR] [-- extra dbt args]
+    python -m recon.cli build [--input-dir DIR] [--report-dir DIR] [-- extra dbt args]
     python -m recon.cli summary
+    python -m recon.cli report [--out DIR] [--parties FILE]
 
 `build` runs `dbt build` in-process on this project, then prints the summary read back
-from the warehouse and the data tests that failed. It exits with dbt's status: non-zero
-while the tables disagree.
+from the warehouse and the data tests that failed, generates the dbt docs site
+(target/static_index.html) and writes the findings up (recon/report.py): the two emails,
+the HTML report and the chart, into reports/ for the shipped seeds, or target/reports/
+with --input-dir, so a client's data never lands in a committed folder. It exits with
+dbt's status: non-zero while the tables disagree. `report` renders them again from the
+last build.
 """
 
 from __future__ import annotations
@@ -60,6 +65,26 @@ def run_dbt_build(input_dir: str | None, extra_args: list[str]) -> tuple[bool, l
         if str(node_result.status) not in ("pass", "success")
     ]
     return bool(result.success), not_passed
+
+
+def run_dbt_docs(input_dir: str | None) -> bool:
+    """`dbt docs generate --static`: the docs site as one file, target/static_index.html."""
+    from dbt.cli.main import dbtRunner
+
+    args = ["docs", "generate", "--static", "--project-dir", str(PROJECT_DIR),
+            "--profiles-dir", str(PROJECT_DIR), "--quiet"]
+    if input_dir:
+        args += ["--vars", json.dumps({"input_dir": str(Path(input_dir).resolve())})]
+    result = dbtRunner().invoke(args)
+    release_warehouse()
+    return bool(result.success)
+
+
+def write_report(out_dir: Path, parties: str | None = None) -> list[Path]:
+    """The emails, the HTML report and the chart, rendered from the warehouse."""
+    from recon.report import write_reports
+
+    return write_reports(warehouse_path(), out_dir, Path(parties) if parties else None)
 
 
 def read_summary(path: Path) -> dict:
@@ -117,8 +142,15 @@ def main(argv: list[str] | None = None) -> int:
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="dbt build, then print the summary")
     build.add_argument("--input-dir", help="read the input files from this folder instead of the seeds")
+    build.add_argument(
+        "--report-dir", type=Path,
+        help="where the write-up goes (default: reports/, or target/reports/ with --input-dir)",
+    )
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed on to dbt build after --")
     commands.add_parser("summary", help="print the summary of the last build")
+    report = commands.add_parser("report", help="write the emails and report of the last build")
+    report.add_argument("--out", type=Path, default=PROJECT_DIR / "target" / "reports")
+    report.add_argument("--parties", help="YAML of names over recon/templates/parties.yml")
     args = parser.parse_args(argv)
 
     success = True
@@ -131,11 +163,27 @@ def main(argv: list[str] | None = None) -> int:
     except (duckdb.Error, OSError, TypeError) as error:
         print(f"No reconciliation summary in {warehouse_path()}: {error}", file=sys.stderr)
         return 1
+    if args.command == "report":
+        for path in write_report(args.out, args.parties):
+            print(path)
+        return 0
     print()
     print(format_summary(summary))
     print()
     if args.command == "build":
         print(format_failures(not_passed))
+        docs_built = run_dbt_docs(args.input_dir)
+        default_dir = PROJECT_DIR / ("target/reports" if args.input_dir else "reports")
+        written = write_report(args.report_dir or default_dir)
+        print()
+        print("Written up:")
+        for path in written:
+            print(f"  {os.path.relpath(path)}")
+        if docs_built:
+            print(f"  {os.path.relpath(PROJECT_DIR / 'target' / 'static_index.html')}  (dbt docs)")
+        else:
+            print("  dbt docs generate failed: no docs site")
+            success = False
     return 0 if success else 1
 
 

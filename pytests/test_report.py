@@ -1,0 +1,286 @@
+"""The findings written up (recon/report.py): the committed emails, report and chart are
+what a fresh build of the shipped seeds renders; their figures, examples and SQL agree
+with the warehouse; consistent data gives the short versions; another fault gives other
+words and figures; and nothing about the case is written into the templates."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import duckdb
+import pytest
+from PIL import Image
+
+from pytests.dbt_harness import PROJECT_DIR, Build, dbt_build
+from recon import report
+from recon.simulator import Fault, SimulatedCase, simulate, write_case
+
+COMMITTED = PROJECT_DIR / "reports"
+REFRESH = "run `python -m recon.cli build` and commit reports/"
+
+
+def render(build: Build, out: Path, parties: Path | None = None) -> dict[str, str]:
+    report.write_reports(build.database, out, parties)
+    return {name: (out / name).read_text() for name in report.TEXT_OUTPUTS}
+
+
+@pytest.fixture(scope="module")
+def shipped(tmp_path_factory) -> tuple[Build, dict[str, str], Path]:
+    folder = tmp_path_factory.mktemp("shipped")
+    build = dbt_build(folder / "run")
+    return build, render(build, folder / "reports"), folder / "reports"
+
+
+def simulated_case(tmp_path_factory, name: str, fault: Fault, n_files: int):
+    case = simulate(n_users=3_000, n_files=n_files, seed=11, fault=fault)
+    folder = tmp_path_factory.mktemp(name)
+    write_case(case, folder / "input", names="case")
+    build = dbt_build(folder / "run", variables={"input_dir": str(folder / "input")})
+    return case, build, render(build, folder / "reports")
+
+
+@pytest.fixture(scope="module")
+def consistent(tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
+    return simulated_case(tmp_path_factory, "consistent", Fault(), n_files=4)
+
+
+@pytest.fixture(scope="module", params=["file_truncated", "last_arrival_wins"])
+def other_fault(request, tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
+    fault = {
+        "file_truncated": Fault(truncate_file=(3, 250)),
+        "last_arrival_wins": Fault(last_arrival_wins=True),
+    }[request.param]
+    return simulated_case(tmp_path_factory, request.param, fault, n_files=6)
+
+
+# ---------------------------------------------------------------- reading an email
+
+
+def section(text: str, heading: str) -> str:
+    """The body of a `## heading` section of a Markdown email."""
+    match = re.search(rf"^## {re.escape(heading)}\n(.*?)(?=^## |\Z)", text, re.S | re.M)
+    assert match, f"no '## {heading}' section"
+    return match.group(1)
+
+
+def table_rows(markdown: str) -> list[list[str]]:
+    """The body rows of the first Markdown table in the text, as lists of cells."""
+    lines = [line for line in markdown.splitlines() if line.startswith("|")]
+    return [[cell.strip() for cell in line.strip("|").split("|")] for line in lines[2:]]
+
+
+def sql_blocks(text: str) -> list[tuple[str, str]]:
+    """Each ```sql block of an email with the text that follows it, up to the next one."""
+    parts = re.split(r"```sql\n(.*?)\n```", text, flags=re.S)
+    return [(parts[i], parts[i + 1]) for i in range(1, len(parts) - 1, 2)]
+
+
+def number(cell: str) -> int:
+    return int(cell.replace(",", ""))
+
+
+def assert_sql_returns_what_the_email_says(build: Build, email: str) -> list[tuple[list, list]]:
+    """Run every SQL block of the email against the warehouse; the table printed under it
+    is exactly what it returns. Returns (columns, rows) per block."""
+    results = []
+    blocks = sql_blocks(email)
+    assert blocks, "the email shows no SQL"
+    with duckdb.connect(str(build.database), read_only=True) as connection:
+        for sql, after in blocks:
+            cursor = connection.execute(sql)
+            columns = [d[0] for d in cursor.description]
+            rows = cursor.fetchall()
+            results.append((columns, rows))
+            shown = after.strip()
+            if shown.startswith("|"):
+                expected = report._markdown_table(columns, rows)
+                assert shown.startswith(expected), f"the result printed under\n{sql}\nis stale"
+            else:
+                stated = re.search(r"Returns the (\d+) rows", shown)
+                assert stated and int(stated.group(1)) == len(rows), sql
+    return results
+
+
+# ---------------------------------------------------------------- the shipped data
+
+
+def test_committed_outputs_match_a_fresh_render(shipped) -> None:
+    _, fresh, out = shipped
+    for name, text in fresh.items():
+        committed = COMMITTED / name
+        assert committed.exists(), f"reports/{name} is missing: {REFRESH}"
+        assert committed.read_text() == text, f"reports/{name} is not a fresh render: {REFRESH}"
+    # the chart: the data it was drawn from, and its size, not its bytes
+    committed_png, fresh_png = COMMITTED / report.CHART_PNG, out / report.CHART_PNG
+    assert report.read_chart_data(committed_png) == report.read_chart_data(fresh_png), REFRESH
+    with Image.open(committed_png) as a, Image.open(fresh_png) as b:
+        assert a.size == b.size, REFRESH
+
+
+def test_engineer_email_states_the_warehouse_figures(shipped) -> None:
+    build, emails, _ = shipped
+    email = emails[report.ENGINEER_EMAIL]
+    summary = build.one("select * from marts.recon_summary")
+    subject = email.splitlines()[2]
+    assert summary["file_1"] in subject
+    for figure in ("client_total_spend", "platform_total_spend", "expected_total_spend",
+                   "spend_gap", "users_mismatched", "client_rows", "delta_files"):
+        assert f"{summary[figure]:,}" in email, figure
+    # the per-file breakdown is the mart, row for row
+    files = build.query(
+        "select source_file, row_count, total_spend, winning_users, winning_users_on_platform,"
+        " winning_total_spend, winning_total_spend_on_platform, spend_gap_attributed, load_status"
+        " from marts.recon_delta_files order by file_position"
+    )
+    rows = table_rows(section(email, "The figures").split("Per delta file", 1)[1])
+    assert [row[0] for row in rows] == [f[0] for f in files]
+    for row, file in zip(rows, files):
+        assert [number(cell) for cell in row[1:8]] == list(file[1:8])
+        assert row[8].startswith(file[8])
+
+
+def test_engineer_email_shows_at_least_five_users_with_both_rows(shipped) -> None:
+    build, emails, _ = shipped
+    rows = table_rows(section(emails[report.ENGINEER_EMAIL], "Examples"))
+    pairs = list(zip(rows[0::2], rows[1::2]))
+    assert len(pairs) >= 5
+    for held, should in pairs:
+        user_id = int(held[0])
+        assert held[1] == "platform" and should[1] == "should have won"
+        mart = build.one(
+            f"select * from marts.recon_platform_vs_rebuilt where user_id = {user_id}"
+        )
+        assert mart["status"] != "match"
+        for cells, side in ((held, "platform"), (should, "rebuilt")):
+            values = [number(c) for c in cells[2:6]]
+            assert values == [mart[f"{side}_{c}"] for c in report.VALUE_COLUMNS]
+        assert held[6] == mart["platform_source_file"]
+        line = mart["rebuilt_source_line_number"]
+        assert should[6] == f"{mart['rebuilt_source_file']}, line {line}"
+
+
+def test_sql_in_the_engineer_email_reproduces_the_finding(shipped) -> None:
+    build, emails, _ = shipped
+    email = emails[report.ENGINEER_EMAIL]
+    results = assert_sql_returns_what_the_email_says(build, email)
+    summary = build.one("select * from marts.recon_summary")
+    by_columns = {tuple(columns): rows for columns, rows in results}
+    totals = dict((side, (users, spend)) for side, users, spend in
+                  by_columns[("source_table", "users", "total_spend")])
+    assert totals["client export"] == (summary["client_rows"], summary["client_total_spend"])
+    assert totals["platform table"] == (summary["platform_rows"], summary["platform_total_spend"])
+    replays = [rows[0] for columns, rows in results if columns[0] == "users_differing"]
+    # every file loaded: the users the platform got wrong; the explanation: none
+    assert replays[0][0] == summary["users_mismatched_platform_vs_rebuilt"]
+    assert replays[0][3] == summary["expected_total_spend"]
+    assert replays[1][0] == 0 and replays[1][3] == summary["platform_total_spend"]
+    newest = by_columns[("source_file", "newest_rows", "on_platform", "newest_spend",
+                         "newest_spend_on_platform")]
+    assert newest == build.query(
+        "select source_file, winning_users, winning_users_on_platform, winning_total_spend,"
+        " winning_total_spend_on_platform from marts.recon_delta_files order by file_position"
+    )
+
+
+def test_client_reply_is_plain_and_names_the_figures(shipped) -> None:
+    build, emails, _ = shipped
+    reply = emails[report.CLIENT_EMAIL]
+    summary = build.one("select * from marts.recon_summary")
+    parties = report.load_parties()
+    assert "```" not in reply and "select " not in reply.lower() and "batch_id" not in reply
+    assert f"Dear {parties['client_contact_first_name']}," in reply
+    assert "figure is right" in reply  # the client's export matches its own deltas
+    symbol = parties["currency_symbol"]
+    for figure in ("client_total_spend", "platform_total_spend", "spend_gap"):
+        assert f"{symbol}{summary[figure]:,}" in reply, figure
+    assert f"{summary['users_mismatched']:,} of your customers" in reply
+    assert summary["file_1"] in reply
+    assert "reloading" in reply and parties["campaign_name"] in reply
+    assert len(reply.split()) < 400
+
+
+def test_html_report_carries_the_chart_and_the_figures(shipped) -> None:
+    build, emails, out = shipped
+    html = emails[report.HTML_REPORT]
+    summary = build.one("select * from marts.recon_summary")
+    assert "<svg" in html and html.count("</svg>") == 1
+    for file, in build.query("select source_file from marts.recon_delta_files"):
+        assert f">{file}</text>" in html or f">{file}<" in html
+    assert summary["root_cause"].replace("'", "&#39;") in html
+    assert f'href="{report.CHART_PNG}"' in html
+    with Image.open(out / report.CHART_PNG) as image:
+        assert image.format == "PNG" and image.size[0] >= 800
+
+
+def test_templates_hold_nothing_about_the_case() -> None:
+    parties = report.load_parties()
+    names = [parties[k] for k in ("client_name", "platform_name", "platform_short_name",
+                                  "client_contact_name", "client_contact_first_name")]
+    shipped_facts = ["delta3", "33,904,525", "29,162,044", "4,742,481", "1,841", "10,000"]
+    templates = [p for p in report.TEMPLATE_DIR.rglob("*") if p.is_file()
+                 and p != report.PARTIES_FILE]
+    assert len(templates) >= 4
+    for path in templates:
+        text = path.read_text()
+        for word in names + shipped_facts:
+            assert word not in text, f"{path.relative_to(PROJECT_DIR)} holds {word!r}"
+
+
+def test_names_come_from_the_parties_file(shipped, tmp_path) -> None:
+    build, _, _ = shipped
+    override = tmp_path / "parties.yml"
+    override.write_text("client_name: Acme Outfitters\nclient_contact_first_name: Dana\n"
+                        "currency_symbol: '€'\n")
+    emails = render(build, tmp_path / "out", override)
+    assert "Acme Outfitters" in emails[report.ENGINEER_EMAIL]
+    assert "Dear Dana," in emails[report.CLIENT_EMAIL]
+    assert "€" in emails[report.CLIENT_EMAIL]
+    assert report.load_parties()["client_name"] not in emails[report.ENGINEER_EMAIL]
+
+
+# ---------------------------------------------------------------- other data
+
+
+def test_consistent_data_gives_the_short_versions(consistent) -> None:
+    case, build, emails = consistent
+    engineer, reply = emails[report.ENGINEER_EMAIL], emails[report.CLIENT_EMAIL]
+    assert "everything matches" in engineer.splitlines()[2]
+    assert "## What to fix" not in engineer and "## Examples" not in engineer
+    assert f"{case.truth.client_total:,}" in engineer
+    assert len(engineer.splitlines()) < 60
+    assert "they match" in reply and "reloading" not in reply
+    assert f"{case.truth.client_total:,}" in reply
+    assert len(reply.split()) < 150
+    assert_sql_returns_what_the_email_says(build, engineer)
+    html = emails[report.HTML_REPORT]
+    assert "consistent" in html and "Every row that should have won is on the platform" in html
+
+
+def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
+    case, build, emails = other_fault
+    truth = case.truth
+    engineer, reply = emails[report.ENGINEER_EMAIL], emails[report.CLIENT_EMAIL]
+    summary = build.one("select * from marts.recon_summary")
+    assert summary["cause"] == truth.causes[0]
+    for text in (engineer, reply):
+        assert f"{abs(truth.gap):,}" in text
+        assert f"{truth.client_total:,}" in text and f"{truth.platform_total:,}" in text
+    assert f"{truth.users_differing:,} users" in engineer
+    if truth.causes[0] == "file_partially_loaded":
+        (cut,) = [i for i, f in enumerate(truth.files) if f.status == "partially_loaded"]
+        name = summary["file_1"]
+        assert build.one(
+            f"select file_position from marts.recon_delta_files where source_file = '{name}'"
+        )["file_position"] == cut + 1
+        subject = engineer.splitlines()[2]
+        assert "loaded only up to line" in subject and name in subject
+        assert f"only part of the one named {name}" in reply
+    else:
+        assert "last-arriving" in engineer.splitlines()[2]
+        assert "kept an older version instead" in reply
+    results = assert_sql_returns_what_the_email_says(build, engineer)
+    replays = [rows[0] for columns, rows in results if columns[0] == "users_differing"]
+    assert replays[0][0] == truth.users_differing  # every file, the platform's rule
+    assert replays[1][0] == 0  # the explanation reproduces the platform's table
+    assert len(table_rows(section(engineer, "Examples"))) >= 10
