@@ -553,8 +553,10 @@ def main(argv: list[str] | None = None) -> int:
         workdir = args.data_dir / f"work_u{users}"
         workdir.mkdir(parents=True, exist_ok=True)
         if "project" in tools:
-            # parse once, untimed: the timed builds start from dbt's partial parse, as reruns do
-            subprocess.run(project_command(project, folder, workdir, "parse"), cwd=PROJECT_DIR,
+            # parse once, in full and untimed (a manifest left by another project would be
+            # reused): the timed builds start from dbt's partial parse, as reruns do
+            subprocess.run([*project_command(project, folder, workdir, "parse"), "--no-partial-parse"],
+                           cwd=PROJECT_DIR,
                            env=project_env(workdir), stdout=subprocess.DEVNULL, check=True)
         repeat = args.repeat_large if users >= LARGE else args.repeat
         for repetition in range(1, repeat + 1):
