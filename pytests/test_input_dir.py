@@ -232,14 +232,6 @@ def test_files_are_ordered_by_the_number_in_their_name(
 # a build that spills
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=(AssertionError, duckdb.Error),
-    reason="profiles.yml sets temp_directory under `settings`, which dbt-duckdb SETs again on"
-    " every new cursor, and DuckDB refuses a new temp_directory once it has spilled: every"
-    " node after the first spill errors. Passing the settings as `config_options` fixes it"
-    " (BENCHMARKS.md); then remove this marker.",
-)
 def test_a_build_that_spills_completes(tmp_path: Path, monkeypatch) -> None:
     """A memory_limit far below the data makes DuckDB spill to temp_directory, as a
     60,000,000-row run does within 6 GB: the build must still run every node."""
