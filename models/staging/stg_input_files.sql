@@ -8,6 +8,7 @@ with
 files as (
     {%- for file in files %}
     select
+        {{ loop.index }} as file_index,
         '{{ file.name }}' as source_file,
         '{{ file.kind }}' as input_kind,
         {{ file.number if file.number is not none else 'null' }} as file_number,

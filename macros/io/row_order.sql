@@ -1,0 +1,58 @@
+{% macro row_position() %}
+    {#- A row's place in the table it is selected from, counting from 0 in the order the
+        rows were written: how base_input_rows numbers the lines of the rows landed in
+        file order. Valid on a table written once and never updated, as dbt writes
+        them. -#}
+    {{ return(adapter.dispatch('row_position', 'reconcile')()) }}
+{% endmacro %}
+
+{% macro default__row_position() %}
+    {{ exceptions.raise_compiler_error(
+        "Line numbers from the order rows were written are implemented for DuckDB only; on "
+        ~ target.type ~ ", read each file with the engine's own row number.") }}
+{% endmacro %}
+
+{% macro duckdb__row_position() %}
+    rowid
+{%- endmacro %}
+
+
+{% macro assert_reads_keep_file_order() %}
+    {#- Stops the build unless the engine writes a query's rows in the order it reads
+        them: the line numbers in base_input_rows are the order the rows were written,
+        so without it they would silently be wrong. Execute time only. -#}
+    {{ return(adapter.dispatch('assert_reads_keep_file_order', 'reconcile')()) }}
+{% endmacro %}
+
+{% macro default__assert_reads_keep_file_order() %}
+    {{ exceptions.raise_compiler_error(
+        "Reading input files is implemented for DuckDB only; on " ~ target.type ~ ".") }}
+{% endmacro %}
+
+{% macro duckdb__assert_reads_keep_file_order() %}
+    {%- if execute -%}
+        {%- set setting = run_query(
+            "select current_setting('preserve_insertion_order')").columns[0].values()[0] -%}
+        {%- if not setting -%}
+            {{ exceptions.raise_compiler_error(
+                "DuckDB's preserve_insertion_order is off, so rows would not be written in"
+                ~ " the order they are read and every line number would be wrong. Set it"
+                ~ " to true (profiles.yml, config_options).") }}
+        {%- endif -%}
+    {%- endif -%}
+{% endmacro %}
+
+
+{% macro list_element(list, position) %}
+    {#- The element at a position of a list (an array), counting from 1; dbt's
+        cross-database macros build arrays (array_construct) but do not read them. -#}
+    {{ return(adapter.dispatch('list_element', 'reconcile')(list, position)) }}
+{% endmacro %}
+
+{% macro default__list_element(list, position) %}
+    element_at({{ list }}, {{ position }})
+{%- endmacro %}
+
+{% macro duckdb__list_element(list, position) %}
+    {{ list }}[{{ position }}]
+{%- endmacro %}

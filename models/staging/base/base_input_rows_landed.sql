@@ -1,0 +1,94 @@
+-- Every row of every input file (the deltas, the platform's summary, the client's
+-- export), read as text and parsed, stored in the order read: file by file, line by
+-- line. A row whose values do not all parse as integers keeps a quarantine_reason and
+-- its original text. Nothing is dropped here: every line read is a row.
+-- A file is known here by its place in the list of input files (file_index, as in
+-- stg_input_files); its name and each row's line number are added by the view
+-- base_input_rows. The line is the row's place in this table: numbering the rows while
+-- reading (row_number() over ()) would force the read onto one thread, and at 60M rows
+-- that alone took 90 s where the read itself takes 10 (BENCHMARKS.md).
+-- The files are found when the model runs (macro input_files); each header is checked
+-- first (macro checked_header), so a missing, renamed or extra column stops the build
+-- naming the file.
+
+-- depends_on: {{ source('client_exports', 'delta_files') }}
+-- depends_on: {{ source('client_exports', 'platform_user_summary') }}
+-- depends_on: {{ source('client_exports', 'client_user_summary') }}
+
+{%- set files = input_files() %}
+{%- if execute and not files | selectattr('kind', 'equalto', 'delta') | list %}
+    {{ exceptions.raise_compiler_error(
+        "No delta files matching '" ~ var('delta_file_glob') ~ "' in "
+        ~ (var('input_dir') or "this project's seeds") ~ ".") }}
+{%- endif %}
+{%- do assert_reads_keep_file_order() %}
+{%- set text_columns = [] %}
+{%- for column in user_summary_columns() %}{% do text_columns.append(column ~ "_text") %}
+{%- endfor %}
+
+with
+
+unioned as (
+    {%- for file in files %}
+    {%- set header = checked_header(file.path) %}
+    select
+        {%- for column in user_summary_columns() %}
+        {{ column }} as {{ column }}_text,
+        {%- endfor %}
+        {{ loop.index }} as file_index
+    from {{ read_user_summary_file(file.path, header) }}
+    {% if not loop.last %}union all{% endif %}
+    {%- endfor %}
+),
+
+parsed as (
+    select
+        {%- for column in user_summary_columns() %}
+        {{ parse_integer(column ~ '_text') }} as {{ column }},
+        {%- endfor %}
+        *
+    from unioned
+),
+
+flagged as (
+    select
+        *,
+        {%- for column in user_summary_columns() %}
+        {{ "or " if not loop.first }}{{ column }} is null
+        {%- endfor %}
+            as is_quarantined
+    from parsed
+),
+
+final as (
+    select
+        file_index,
+        {%- for column in user_summary_columns() %}
+        {{ column }},
+        {%- endfor %}
+        -- the reason and the values as read are spelled out only for a row that could
+        -- not be used; the values go in one list column, far cheaper to store at 80M
+        -- rows than five mostly empty ones (BENCHMARKS.md)
+        case
+            when is_quarantined then concat_ws(
+                '; ',
+                {%- for column in user_summary_columns() %}
+                case
+                    when {{ column }}_text is null or trim({{ column }}_text) = ''
+                        then '{{ column }} is missing'
+                    when {{ column }} is null
+                        then {{ dbt.concat(
+                            ["'" ~ column ~ " is not an integer: '", column ~ "_text"]) }}
+                end,
+                {%- endfor %}
+                null
+            )
+        end as quarantine_reason,
+        case
+            when is_quarantined
+                then {{ dbt.array_construct(text_columns) }}
+        end as values_as_read
+    from flagged
+)
+
+select * from final
