@@ -8,17 +8,17 @@ tested as (
     select * from {{ model }}
 ),
 
-versions as (
-    select distinct
-        {{ (key_columns + value_columns) | join(', ') }}
-    from tested
-),
-
+-- one pass: a key conflicts when some value column holds two different values under
+-- it, or a value under it on some rows and null on others
 conflicting_keys as (
     select {{ key_columns | join(', ') }}
-    from versions
+    from tested
     group by {{ key_columns | join(', ') }}
-    having count(*) > 1
+    having
+        {%- for column in value_columns %}
+        {{ "or " if not loop.first }}min({{ column }}) <> max({{ column }})
+        or count({{ column }}) not in (0, count(*))
+        {%- endfor %}
 ),
 
 validation_errors as (

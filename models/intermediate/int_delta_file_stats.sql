@@ -22,7 +22,7 @@ quarantined as (
 
 row_stats as (
     select
-        source_file,
+        file_position,
         count(*) as row_count,
         count(distinct user_id) as user_count,
         min(batch_id) as min_batch_id,
@@ -31,16 +31,16 @@ row_stats as (
         max(source_line_number) as last_line_number,
         sum({{ row_fingerprint(user_summary_columns()) }}) as content_fingerprint
     from deltas
-    group by source_file
+    group by file_position
 ),
 
 quarantine_stats as (
     select
-        source_file,
+        file_position,
         count(*) as rows_quarantined,
         max(source_line_number) as last_quarantined_line_number
     from quarantined
-    group by source_file
+    group by file_position
 ),
 
 joined as (
@@ -61,8 +61,8 @@ joined as (
         row_stats.content_fingerprint,
         coalesce(quarantine_stats.rows_quarantined, 0) as rows_quarantined
     from files
-    left join row_stats on files.source_file = row_stats.source_file
-    left join quarantine_stats on files.source_file = quarantine_stats.source_file
+    left join row_stats on files.file_position = row_stats.file_position
+    left join quarantine_stats on files.file_position = quarantine_stats.file_position
 ),
 
 final as (

@@ -1,10 +1,22 @@
--- Each user's versions in the deltas, ranked two ways, in one pass:
---   version_rank: the platform's rule, largest batch_id first (ties: later file, then
---                 later line), so rank 1 is the row the platform should hold;
---   arrival_rank: the order rows arrived in, last first.
--- Kept: the few best versions by the rule and the last-arriving one. That is all any
--- load hypothesis needs (leaving out up to two files, cutting one short, keeping the
--- last arrival), so the replay never has to rebuild the dedup.
+-- Each user's versions in the deltas, ranked by the platform's rule in one window:
+--   version_rank: largest batch_id first (ties: later file, then later line), so rank 1
+--                 is the row the platform should hold;
+--   is_last_arrival: the user's row in the latest file, at its latest line;
+--   conflicts_with_next_version: the next version has the same batch_id but other
+--                 values, two versions no rule can order. In this order the rows of one
+--                 (user, batch_id) are adjacent, so any two different ones are
+--                 neighbours somewhere: the test one_version_per_user_and_batch_id reads
+--                 this flag instead of grouping every delta row again.
+-- Kept: the few best versions by the rule, the last-arriving one and the flagged ones.
+-- That is all any load hypothesis needs (leaving out up to two files, cutting one
+-- short, keeping the last arrival), so the replay never has to rebuild the dedup.
+-- One sort of every delta row: the last arrival is the largest (file, line) of the
+-- user's partition, an aggregate over the same partition, not a second ordering. Only
+-- the columns the ranking and the replay need are carried through it; the file's name
+-- is added downstream from its position.
+
+{#- the order rows arrived in, as one number: file first, then line -#}
+{%- set arrival_order = "file_position * 4294967296 + source_line_number" %}
 
 with
 
@@ -14,26 +26,40 @@ deltas as (
 
 ranked as (
     select
-        *,
-        row_number() over (
-            partition by user_id
-            order by batch_id desc, file_position desc, source_line_number desc
-        ) as version_rank,
-        lead(batch_id) over (
-            partition by user_id
-            order by batch_id desc, file_position desc, source_line_number desc
-        ) as next_version_batch_id,
-        row_number() over (
-            partition by user_id
-            order by file_position desc, source_line_number desc
-        ) as arrival_rank,
-        count(*) over (partition by user_id) as versions_count
+        user_id,
+        {%- for column in user_summary_value_columns() %}
+        {{ column }},
+        {%- endfor %}
+        file_position,
+        source_line_number,
+        row_number() over by_rule as version_rank,
+        lead(batch_id) over by_rule as next_version_batch_id,
+        coalesce(
+            lead(batch_id) over by_rule = batch_id
+            and (
+                {%- for column in user_summary_value_columns() if column != 'batch_id' %}
+                {{ "or " if not loop.first }}lead({{ column }}) over by_rule <> {{ column }}
+                {%- endfor %}
+            ),
+            false
+        ) as conflicts_with_next_version,
+        {{ arrival_order }} = max({{ arrival_order }}) over by_user as is_last_arrival,
+        count(*) over by_user as versions_count
     from deltas
+    window
+        by_user as (partition by user_id),
+        by_rule as (
+            partition by user_id
+            order by batch_id desc, file_position desc, source_line_number desc
+        )
 ),
 
 final as (
     select * from ranked
-    where version_rank <= {{ var('replay_versions_kept') }} or arrival_rank = 1
+    where
+        version_rank <= {{ var('replay_versions_kept') }}
+        or is_last_arrival
+        or conflicts_with_next_version
 )
 
 select * from final

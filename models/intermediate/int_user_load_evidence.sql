@@ -9,6 +9,8 @@ with
 
 versions as (
     select * from {{ ref('int_delta_versions_ranked') }}
+    -- the versions a replay can put on the platform (not the ones kept for a conflict)
+    where version_rank <= {{ var('replay_versions_kept') }} or is_last_arrival
 ),
 
 platform as (
@@ -40,7 +42,7 @@ delta_users as (
         max(versions_count) as versions_count,
         {{ dbt.bool_or("has_platform_row") }} as has_platform_row,
         min(case when is_platform_row then version_rank end) as matched_version_rank,
-        {{ dbt.bool_or("is_platform_row and arrival_rank = 1") }} as platform_holds_last_arrival
+        {{ dbt.bool_or("is_platform_row and is_last_arrival") }} as platform_holds_last_arrival
     from versions_against_platform
     group by user_id
 ),

@@ -2,6 +2,10 @@
 -- (version_rank 1 of the window in int_delta_versions_ranked). A tie on batch_id goes
 -- to the later file, then the later line, so the result never depends on scan order;
 -- has_batch_id_tie flags the users it happened to.
+-- A view: a filter of the ranked versions, read by int_user_comparisons and
+-- recon_summary; stored, it was a 10M-row copy at 60M delta rows.
+
+{{ config(materialized='view') }}
 
 with
 
@@ -9,20 +13,26 @@ versions as (
     select * from {{ ref('int_delta_versions_ranked') }}
 ),
 
+files as (
+    select * from {{ ref('stg_input_files') }}
+    where input_kind = 'delta'
+),
+
 final as (
     select
-        user_id,
+        versions.user_id,
         {%- for column in user_summary_value_columns() %}
-        {{ column }},
+        versions.{{ column }},
         {%- endfor %}
-        source_file,
-        file_number,
-        file_position,
-        source_line_number,
-        versions_count,
-        coalesce(next_version_batch_id = batch_id, false) as has_batch_id_tie
+        files.source_file,
+        files.file_number,
+        versions.file_position,
+        versions.source_line_number,
+        versions.versions_count,
+        coalesce(versions.next_version_batch_id = versions.batch_id, false) as has_batch_id_tie
     from versions
-    where version_rank = 1
+    inner join files on versions.file_position = files.file_position
+    where versions.version_rank = 1
 )
 
 select * from final
