@@ -13,34 +13,38 @@ deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
 
-matched as (
+files as (
+    select * from {{ ref('stg_input_files') }}
+    where input_kind = 'delta'
+),
+
+-- each summary line with the latest file that carries its row
+latest_carriers as (
     select
-        summary.*,
-        deltas.source_file,
-        deltas.file_position,
-        row_number() over (
-            partition by summary.source_line_number
-            order by deltas.file_position desc, deltas.source_line_number desc
-        ) as match_rank
+        summary.source_line_number,
+        max(deltas.file_position) as file_position
     from summary
-    left join deltas
+    inner join deltas
         on
             summary.user_id = deltas.user_id
             {%- for column in user_summary_value_columns() %}
             and summary.{{ column }} = deltas.{{ column }}
             {%- endfor %}
+    group by summary.source_line_number
 ),
 
 final as (
     select
         {%- for column in user_summary_columns() %}
-        {{ column }},
+        summary.{{ column }},
         {%- endfor %}
-        source_line_number,
-        source_file,
-        file_position
-    from matched
-    where match_rank = 1
+        summary.source_line_number,
+        files.source_file,
+        latest_carriers.file_position
+    from summary
+    left join latest_carriers
+        on summary.source_line_number = latest_carriers.source_line_number
+    left join files on latest_carriers.file_position = files.file_position
 )
 
 select * from final

@@ -21,17 +21,9 @@ evidence as (
     select * from {{ ref('int_user_load_evidence') }}
 ),
 
-users as (
-    select user_id from rebuilt
-    union
-    select user_id from platform
-    union
-    select user_id from client
-),
-
 joined as (
     select
-        users.user_id,
+        coalesce(rebuilt.user_id, platform.user_id, client.user_id) as user_id,
         {%- for side in ['rebuilt', 'platform', 'client'] %}
         {%- for column in user_summary_value_columns() %}
         {{ side }}.{{ column }} as {{ side }}_{{ column }},
@@ -44,11 +36,13 @@ joined as (
         rebuilt.user_id is not null as has_rebuilt_row,
         platform.user_id is not null as has_platform_row,
         client.user_id is not null as has_client_row
-    from users
-    left join rebuilt on users.user_id = rebuilt.user_id
-    left join platform on users.user_id = platform.user_id
-    left join client on users.user_id = client.user_id
-    left join evidence on users.user_id = evidence.user_id
+    -- full joins, not a union of the three sides' user ids: one pass over each side
+    from rebuilt
+    full outer join platform on rebuilt.user_id = platform.user_id
+    full outer join client
+        on coalesce(rebuilt.user_id, platform.user_id) = client.user_id
+    left join evidence
+        on coalesce(rebuilt.user_id, platform.user_id, client.user_id) = evidence.user_id
 ),
 
 compared as (
