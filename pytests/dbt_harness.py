@@ -89,6 +89,10 @@ def dbt_build(
         "--target-path", str(workdir / "target"),
         "--log-path", str(workdir / "logs"),
         "--quiet",
+        # The tests' cases are small: dbt's own cost per node bounds them, and two threads
+        # overlap it (a seed build: 10 s against 15 s with the profile's one thread, which
+        # suits 60M-row folders, BENCHMARKS.md).
+        "--threads", "2",
     ]
     if variables:
         args += ["--vars", json.dumps(variables)]
