@@ -1,10 +1,13 @@
--- Nothing read is lost: for every input file, the rows in the file (its lines less the
--- header, counted without parsing fields) equal the rows staged plus the rows
--- quarantined. Returns each file where they do not.
-
-{%- set files = input_files() %}
+-- Nothing read is lost: for every input file, its data rows (its lines that are not
+-- blank, less the header, counted by a read that splits lines only; for Parquet, the
+-- footer's count) equal the rows staged plus the rows quarantined. Returns each file
+-- where they do not.
 
 with
+
+files as (
+    select * from {{ ref('stg_input_files') }}
+),
 
 input_rows as (
     select * from {{ ref('base_input_rows') }}
@@ -19,6 +22,7 @@ staged as (
     group by source_file
 ),
 
+-- from the audit leaf: a test whose models all feed others would skip them on failure
 quarantined as (
     select
         source_file,
@@ -27,26 +31,17 @@ quarantined as (
     group by source_file
 ),
 
-in_files as (
-    {%- for file in files %}
-    select
-        '{{ file.name }}' as source_file,
-        {{ count_data_rows(file.path) }} as rows_in_file
-    {% if not loop.last %}union all{% endif %}
-    {%- endfor %}
-),
-
 validation_errors as (
     select
-        in_files.source_file,
-        in_files.rows_in_file,
+        files.source_file,
+        files.data_row_count as rows_in_file,
         coalesce(staged.rows_staged, 0) as rows_staged,
         coalesce(quarantined.rows_quarantined, 0) as rows_quarantined
-    from in_files
-    left join staged on in_files.source_file = staged.source_file
-    left join quarantined on in_files.source_file = quarantined.source_file
+    from files
+    left join staged on files.source_file = staged.source_file
+    left join quarantined on files.source_file = quarantined.source_file
     where
-        in_files.rows_in_file
+        files.data_row_count
         <> coalesce(staged.rows_staged, 0) + coalesce(quarantined.rows_quarantined, 0)
 )
 

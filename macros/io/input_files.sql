@@ -1,44 +1,92 @@
-{% macro input_files() %}
-    {#- Every input file, in order: the delta files (see delta_files), then the platform's
-        summary and the client's. Each is {name, kind, path, number, position}: kind is
-        delta, platform_summary or client_summary. With no input_dir the summaries are
-        the seeds aiq_user_summary and johnny_user_summary; with input_dir, the files
-        named by the vars platform_summary_file and client_summary_file, which must
-        exist. Execute time only. -#}
+{% macro input_files_found() %}
+    {#- The input files this build reads, in file_index order (the deltas in drop order,
+        then the platform's summary, then the client's), each a dict of its row in
+        base_input_folder_entries and base_input_file_lines. Execute time only.
+
+        Stops the build, naming every file (and line) at fault, when what must be read
+        cannot be: no such folder, a summary missing or not readable, no delta file, a
+        file the reader cannot decode, a header that is not the expected one. Warns,
+        naming each, about every other entry of the folder that is not read. -#}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set files = [] -%}
-    {%- for file in delta_files() -%}
-        {%- do files.append(dict(file, kind='delta')) -%}
+    {%- set settings = run_query("select * from " ~ ref('base_input_folder')).rows[0] -%}
+    {%- set listing -%}
+        select
+            entries.*,
+            lines.header_line,
+            to_json(lines.header_columns) as header_columns_json,
+            lines.line_count,
+            lines.data_row_count,
+            lines.read_error
+        from {{ ref('base_input_folder_entries') }} as entries
+        left join {{ ref('base_input_file_lines') }} as lines
+            on entries.file_index = lines.file_index
+        order by entries.file_index nulls last, entries.entry_name
+    {%- endset -%}
+    {%- set entries = [] -%}
+    {%- for row in run_query(listing).rows -%}
+        {%- set entry = dict(row) -%}
+        {%- do entry.update({'header_columns': fromjson(entry.header_columns_json)
+            if entry.header_columns_json else none}) -%}
+        {%- do entries.append(entry) -%}
     {%- endfor -%}
-    {%- set summaries = [
-        ('platform_summary', 'aiq_user_summary', 'platform_summary_file'),
-        ('client_summary', 'johnny_user_summary', 'client_summary_file'),
-    ] -%}
-    {%- for kind, seed_name, file_var in summaries -%}
-        {%- if var('input_dir') -%}
-            {%- set path = var('input_dir').rstrip('/') ~ '/' ~ var(file_var) -%}
-            {%- if path not in list_files(var('input_dir')) -%}
-                {{ exceptions.raise_compiler_error(
-                    path ~ ": no such file. The " ~ kind | replace('_', ' ')
-                    ~ " is read from input_dir under the name given by the var "
-                    ~ file_var ~ ".") }}
+    {%- set read = entries | selectattr('file_index') | list -%}
+    {%- set problems = [] -%}
+
+    {%- for entry in entries if entry.entry_name is none -%}
+        {%- do problems.append(entry.entry_path ~ ": " ~ entry.not_read_reason ~ " ("
+            ~ ("the var input_dir" if var('input_dir') else "this project's seed folder")
+            ~ ").") -%}
+    {%- endfor -%}
+    {%- if not problems -%}
+        {%- for kind, name_var in [('platform_summary', 'platform_summary_file'),
+                                   ('client_summary', 'client_summary_file')] -%}
+            {%- set expected = settings[name_var] -%}
+            {%- set label = kind | replace('_', ' ') -%}
+            {%- if not read | selectattr('input_kind', 'equalto', kind) | list -%}
+                {%- set found = entries | selectattr('input_kind', 'equalto', kind) | list -%}
+                {%- for entry in found -%}
+                    {%- do problems.append(entry.entry_path ~ ": the " ~ label ~ " cannot be read: "
+                        ~ entry.not_read_reason ~ ".") -%}
+                {%- endfor -%}
+                {%- if not found -%}
+                    {%- do problems.append(settings.input_folder.rstrip('/') ~ '/' ~ expected
+                        ~ ": no such file. The " ~ label ~ " is read from "
+                        ~ ("the var input_dir under the name given by the var " ~ name_var
+                           if var('input_dir') else "this project's seed " ~ expected)
+                        ~ ".") -%}
+                {%- endif -%}
             {%- endif -%}
-        {%- else -%}
-            {%- set nodes = graph.nodes.values()
-                | selectattr('resource_type', 'equalto', 'seed')
-                | selectattr('name', 'equalto', seed_name) | list -%}
-            {%- if not nodes -%}
-                {{ exceptions.raise_compiler_error(
-                    "seeds/" ~ seed_name ~ ".csv: no such seed. The " ~ kind | replace('_', ' ')
-                    ~ " is read from it when no input_dir is given.") }}
-            {%- endif -%}
-            {%- set path = nodes[0].root_path ~ '/' ~ nodes[0].original_file_path -%}
+        {%- endfor -%}
+        {%- if not read | selectattr('input_kind', 'equalto', 'delta') | list -%}
+            {%- do problems.append("No delta file matching '" ~ settings.delta_file_glob
+                ~ "' can be read in " ~ settings.input_folder ~ ".") -%}
         {%- endif -%}
-        {%- do files.append({
-            'name': path.split('/')[-1].split('.')[0], 'kind': kind, 'path': path,
-            'number': none, 'position': none}) -%}
+        {%- for file in read -%}
+            {%- if file.read_error -%}
+                {%- do problems.append(file.entry_path ~ ": cannot be read: "
+                    ~ file.read_error) -%}
+            {%- else -%}
+                {%- do problems.extend(checked_header(file)) -%}
+            {%- endif -%}
+        {%- endfor -%}
+    {%- endif -%}
+    {%- if problems -%}
+        {{ exceptions.raise_compiler_error(problems | join("\n")) }}
+    {%- endif -%}
+
+    {%- set passed_over = [] -%}
+    {%- for entry in entries
+        if entry.entry_name and not entry.file_index
+        and entry.not_read_reason != 'a dbt property file' -%}
+        {%- do passed_over.append(entry.entry_name ~ " (" ~ entry.not_read_reason ~ ")") -%}
     {%- endfor -%}
-    {{ return(files) }}
+    {%- if passed_over -%}
+        {%- do exceptions.warn(settings.input_folder ~ ": " ~ passed_over | length
+            ~ (" entry is" if passed_over | length == 1 else " entries are")
+            ~ " not read: " ~ passed_over | join("; ")
+            ~ ". Every entry and why it is or is not read: stg_input_folder_entries.") -%}
+    {%- endif -%}
+    {{ return(read) }}
 {% endmacro %}

@@ -1,37 +1,40 @@
-{% macro read_user_summary_file(path, header) %}
+{% macro read_user_summary_file(file) %}
     {#- A table expression reading one user-summary file with the engine's own reader
         (CSV, gzipped CSV or Parquet), every column as text under its header name:
         staging parses the values, so a bad one is quarantined with its line, never
         silently fixed. The CSV dialect is fixed (comma, double quotes, a header line),
-        so a line with too many or too few fields stops the build naming file and line. -#}
-    {{ return(adapter.dispatch('read_user_summary_file', 'reconcile')(path, header)) }}
+        so a line with too many or too few fields stops the build naming file and line.
+        `file` is a row of input_files_found(): its path reaches SQL as a quoted literal,
+        spelled so that the reader reads that one file and expands no pattern. -#}
+    {{ return(adapter.dispatch('read_user_summary_file', 'reconcile')(file)) }}
 {% endmacro %}
 
-{% macro default__read_user_summary_file(path, header) %}
+{% macro default__read_user_summary_file(file) %}
     {{ exceptions.raise_compiler_error(
         "Reading input files is implemented for DuckDB only; on " ~ target.type
         ~ ", declare the files as a source read natively by the engine.") }}
 {% endmacro %}
 
-{% macro duckdb__read_user_summary_file(path, header) %}
-    {%- if path.endswith('.parquet') -%}
+{% macro duckdb__read_user_summary_file(file) %}
+    {%- if file.file_format == 'parquet' -%}
         (
             select
-                {%- for column in header %}
+                {%- for column in file.header_columns %}
                 cast({{ column }} as varchar) as {{ column }}{{ "," if not loop.last }}
                 {%- endfor %}
-            from read_parquet('{{ path }}')
+            from read_parquet({{ text_literal(file.reader_path) }})
         )
     {%- else -%}
         read_csv(
-            '{{ path }}',
+            {{ text_literal(file.reader_path) }},
             auto_detect = false,
             header = true,
             delim = ',',
             quote = '"',
             escape = '"',
+            compression = '{{ "gzip" if file.file_format == "csv.gz" else "none" }}',
             columns = {
-                {%- for column in header %}
+                {%- for column in file.header_columns %}
                 '{{ column }}': 'varchar'{{ "," if not loop.last }}
                 {%- endfor %}
             }

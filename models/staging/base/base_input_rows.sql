@@ -1,9 +1,19 @@
--- Every row of every input file with its file and line: base_input_rows_landed, which
--- stores the rows in the order read, plus each file's name, kind and place in the drop
--- order (stg_input_files) and each row's line number. The line is counted from the
--- row's place in the landed table: the file's first row is line 2, under the header.
+-- Every row of every input file with its file and physical line: base_input_rows_landed,
+-- which stores the rows in the order read, plus each file's name, kind and place in the
+-- drop order (base_input_folder_entries) and each row's line number.
+-- The line is counted from the row's place in the landed table: the file's first row is
+-- line 2, under the header. DuckDB's reader skips blank lines, so a row below blank lines
+-- sits that many lines lower (base_input_file_lines has them); blank lines after a file's
+-- last row move nothing, and when no file has a blank line between rows this view has
+-- no join for them at all.
 
 {{ config(materialized='view') }}
+
+-- depends_on: {{ ref('base_input_file_lines') }}
+
+{%- set blank_lines_between_rows = execute and run_query(
+    "select count(*) from " ~ ref('base_input_file_lines')
+    ~ " where blank_line_numbers[1] < last_text_line_number").columns[0].values()[0] > 0 %}
 
 with
 
@@ -15,7 +25,8 @@ landed as (
 ),
 
 files as (
-    select * from {{ ref('stg_input_files') }}
+    select * from {{ ref('base_input_folder_entries') }}
+    where file_index is not null
 ),
 
 -- its own scan of the landed table, not of the CTE above: a CTE read twice is
@@ -28,23 +39,82 @@ file_starts as (
     group by file_index
 ),
 
+numbered as (
+    select
+        landed.*,
+        -- the row's place among the file's lines that are not blank, the header first
+        landed.row_position - file_starts.first_row_position + 2 as nonblank_line_number
+    from landed
+    inner join file_starts on landed.file_index = file_starts.file_index
+),
+
+{%- if blank_lines_between_rows %}
+
+blank_lines as (
+    select
+        file_index,
+        unnest(blank_line_numbers) as line_number
+    from {{ ref('base_input_file_lines') }}
+),
+
+-- below the n-th blank line of a file, rows sit n lines lower than their place among
+-- the lines that are not blank: one step per blank line, keyed by how many lines that
+-- are not blank come before it
+line_shifts as (
+    select
+        file_index,
+        line_number - blank_lines_so_far as nonblank_lines_before,
+        max(blank_lines_so_far) as blank_lines_before
+    from (
+        select
+            file_index,
+            line_number,
+            row_number() over (partition by file_index order by line_number)
+                as blank_lines_so_far
+        from blank_lines
+    )
+    group by file_index, line_number - blank_lines_so_far
+),
+
+placed as (
+    select
+        numbered.*,
+        numbered.nonblank_line_number
+        + coalesce(line_shifts.blank_lines_before, 0) as source_line_number
+    from numbered
+    asof left join line_shifts
+        on
+            numbered.file_index = line_shifts.file_index
+            and numbered.nonblank_line_number > line_shifts.nonblank_lines_before
+),
+
+{%- else %}
+
+placed as (
+    select
+        *,
+        nonblank_line_number as source_line_number
+    from numbered
+),
+
+{%- endif %}
+
 final as (
     select
         files.input_kind,
         files.source_file,
         files.file_number,
         files.file_position,
-        landed.row_position - file_starts.first_row_position + 2 as source_line_number,
+        placed.source_line_number,
         {%- for column in user_summary_columns() %}
-        landed.{{ column }},
+        placed.{{ column }},
         {%- endfor %}
         {%- for column in user_summary_columns() %}
-        {{ list_element('landed.values_as_read', loop.index) }} as {{ column }}_text,
+        {{ list_element('placed.values_as_read', loop.index) }} as {{ column }}_text,
         {%- endfor %}
-        landed.quarantine_reason
-    from landed
-    inner join file_starts on landed.file_index = file_starts.file_index
-    inner join files on landed.file_index = files.file_index
+        placed.quarantine_reason
+    from placed
+    inner join files on placed.file_index = files.file_index
 )
 
 select * from final

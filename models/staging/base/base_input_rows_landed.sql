@@ -2,25 +2,20 @@
 -- export), read as text and parsed, stored in the order read: file by file, line by
 -- line. A row whose values do not all parse as integers keeps a quarantine_reason and
 -- its original text. Nothing is dropped here: every line read is a row.
--- A file is known here by its place in the list of input files (file_index, as in
--- stg_input_files); its name and each row's line number are added by the view
--- base_input_rows. The line is the row's place in this table: numbering the rows while
--- reading (row_number() over ()) would force the read onto one thread, and at 60M rows
--- that alone took 90 s where the read itself takes 10 (BENCHMARKS.md).
--- The files are found when the model runs (macro input_files); each header is checked
--- first (macro checked_header), so a missing, renamed or extra column stops the build
--- naming the file.
+-- A file is known here by its file_index (base_input_folder_entries); its name and each
+-- row's line number are added by the view base_input_rows. The line is the row's place in
+-- this table: numbering the rows while reading (row_number() over ()) would force the
+-- read onto one thread, and at 60M rows that alone took 90 s where the read itself takes
+-- 10 (BENCHMARKS.md).
+-- The files to read, and whether each can be, are found by the models this one reads
+-- when it runs (macro input_files_found): a missing summary, a file that cannot be
+-- decoded or a header that is not the expected one stops the build naming the file.
 
--- depends_on: {{ source('client_exports', 'delta_files') }}
--- depends_on: {{ source('client_exports', 'platform_user_summary') }}
--- depends_on: {{ source('client_exports', 'client_user_summary') }}
+-- depends_on: {{ ref('base_input_folder') }}
+-- depends_on: {{ ref('base_input_folder_entries') }}
+-- depends_on: {{ ref('base_input_file_lines') }}
 
-{%- set files = input_files() %}
-{%- if execute and not files | selectattr('kind', 'equalto', 'delta') | list %}
-    {{ exceptions.raise_compiler_error(
-        "No delta files matching '" ~ var('delta_file_glob') ~ "' in "
-        ~ (var('input_dir') or "this project's seeds") ~ ".") }}
-{%- endif %}
+{%- set files = input_files_found() %}
 {%- do assert_reads_keep_file_order() %}
 {%- set text_columns = [] %}
 {%- for column in user_summary_columns() %}{% do text_columns.append(column ~ "_text") %}
@@ -30,13 +25,12 @@ with
 
 unioned as (
     {%- for file in files %}
-    {%- set header = checked_header(file.path) %}
     select
         {%- for column in user_summary_columns() %}
         {{ column }} as {{ column }}_text,
         {%- endfor %}
-        {{ loop.index }} as file_index
-    from {{ read_user_summary_file(file.path, header) }}
+        {{ file.file_index | int }} as file_index
+    from {{ read_user_summary_file(file) }}
     {% if not loop.last %}union all{% endif %}
     {%- endfor %}
 ),
