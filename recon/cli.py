@@ -11,6 +11,12 @@ the HTML report and the chart, into reports/ for the shipped seeds, or target/re
 with --input-dir, so a client's data never lands in a committed folder. It exits with
 dbt's status: non-zero while the tables disagree. `report` renders them again from the
 last build.
+
+A verdict is shown or written only when it is the one the last build made: when a build
+stops before the reconciliation (a missing file, a bad header), `build` says so in one
+line with the first error, writes no summary and no emails, and removes the earlier
+build's write-up from the report folder; `summary` and `report` refuse a verdict older
+than the last build.
 """
 
 from __future__ import annotations
@@ -18,6 +24,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import sys
 import textwrap
 from pathlib import Path
@@ -25,11 +32,27 @@ from pathlib import Path
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# The files the write-up consists of (recon/report.py), removed when a build stops early.
+WRITE_UP_FILES = (
+    "email_to_platform_engineer.md",
+    "reply_to_client.md",
+    "reconciliation_report.html",
+    "spend_by_delta_file.png",
+)
+
+
+class StaleVerdict(Exception):
+    """The warehouse's verdict is not the last build's."""
 
 
 def warehouse_path() -> Path:
     """The DuckDB file dbt writes to: DBT_DUCKDB_PATH, as profiles.yml reads it."""
     return Path(os.environ.get("DBT_DUCKDB_PATH", PROJECT_DIR / "target" / "reconcile.duckdb"))
+
+
+def target_path() -> Path:
+    """dbt's target folder: DBT_TARGET_PATH, as dbt reads it, or the project's target/."""
+    return Path(os.environ.get("DBT_TARGET_PATH", PROJECT_DIR / "target"))
 
 
 def release_warehouse() -> None:
@@ -60,9 +83,10 @@ def run_dbt_build(input_dir: str | None, extra_args: list[str]) -> tuple[bool, l
             "status": str(node_result.status),
             "failures": node_result.failures,
             "relation": getattr(node_result.node, "relation_name", None),
+            "message": node_result.message or "",
         }
         for node_result in (result.result or [])
-        if str(node_result.status) not in ("pass", "success")
+        if str(node_result.status) not in ("pass", "success", "no-op")
     ]
     return bool(result.success), not_passed
 
@@ -95,29 +119,94 @@ def read_summary(path: Path) -> dict:
         return dict(zip(columns, cursor.fetchone()))
 
 
+def last_build() -> dict | None:
+    """The last `dbt build` or `dbt run` (its invocation id and time), from the
+    run_results.json it left; None when the last command was another (docs, compile)."""
+    try:
+        results = json.loads((target_path() / "run_results.json").read_text())
+    except (OSError, ValueError):
+        return None
+    if results.get("args", {}).get("which") not in ("build", "run"):
+        return None
+    metadata = results.get("metadata", {})
+    return {"id": metadata.get("invocation_id"), "at": metadata.get("generated_at")}
+
+
+def read_current_summary(path: Path) -> dict:
+    """The summary, when the last dbt build wrote it; StaleVerdict when an earlier one did
+    (the last build stopped before the reconciliation)."""
+    summary = read_summary(path)
+    last = last_build()
+    if last and last["id"] and summary.get("invocation_id") != last["id"]:
+        raise StaleVerdict(
+            f"The verdict in {path} is not the last build's: the last build"
+            f" ({last['at']}) stopped before marts.recon_summary. Run it again; its error"
+            " says what stopped it.")
+    return summary
+
+
+def first_error(not_passed: list[dict]) -> list[str]:
+    """The first error of a build, as the lines a person needs: dbt's header ("Compilation
+    Error in model ...") and its macro trail dropped, the node named once."""
+    for node in not_passed:
+        if node["status"] != "error" or not node["message"]:
+            continue
+        lines = [line.strip() for line in node["message"].splitlines()]
+        kept = [line for line in lines
+                if line and not line.startswith(">")
+                and not re.match(r"^[\w ]*Error in \w+ ", line)]
+        return [f"{node['name']}: {kept[0] if kept else lines[0]}", *kept[1:]]
+    return []
+
+
+def report_stopped_build(not_passed: list[dict], report_dir: Path) -> None:
+    """What a build that stopped before the reconciliation prints, and the earlier
+    build's write-up removed, so that nothing shows a verdict this build did not make."""
+    error = first_error(not_passed) or ["dbt stopped without an error message (see logs/dbt.log)"]
+    skipped = sum(1 for node in not_passed if node["status"] == "skipped")
+    print(f"The build stopped before the reconciliation: {error[0]}", file=sys.stderr)
+    for line in error[1:]:
+        print(f"  {line}", file=sys.stderr)
+    if skipped:
+        print(f"  ({skipped:,} later nodes were skipped because of it.)", file=sys.stderr)
+    removed = [report_dir / name for name in WRITE_UP_FILES if (report_dir / name).exists()]
+    for path in removed:
+        path.unlink()
+    print("No summary and no write-up: there is no verdict for these inputs."
+          + (f" Removed the earlier build's write-up from {os.path.relpath(report_dir)}."
+             if removed else ""), file=sys.stderr)
+
+
+def _number(value, width: int) -> str:
+    """An integer right-aligned with thousands separators; n/a for a missing one."""
+    return f"{value:>{width},}" if value is not None else f"{'n/a':>{width}}"
+
+
 def format_summary(summary: dict) -> str:
     """The summary as a few aligned lines a person reads in a terminal."""
     lines = [
-        f"Reconciliation of {summary['delta_files']:,} delta files "
-        f"({summary['delta_rows']:,} rows)",
+        f"Reconciliation of {_number(summary['delta_files'], 0)} delta files "
+        f"({_number(summary['delta_rows'], 0)} rows)",
         "",
-        f"  {'client total spend':<34}{summary['client_total_spend']:>14,}"
-        f"   ({summary['client_rows']:,} rows)",
-        f"  {'platform total spend':<34}{summary['platform_total_spend']:>14,}"
-        f"   ({summary['platform_rows']:,} rows)",
-        f"  {'rebuilt from the deltas':<34}{summary['expected_total_spend']:>14,}"
-        f"   ({summary['expected_rows']:,} rows)",
-        f"  {'spend gap (client - platform)':<34}{summary['spend_gap']:>14,}",
+        f"  {'client total spend':<34}{_number(summary['client_total_spend'], 14)}"
+        f"   ({_number(summary['client_rows'], 0)} rows)",
+        f"  {'platform total spend':<34}{_number(summary['platform_total_spend'], 14)}"
+        f"   ({_number(summary['platform_rows'], 0)} rows)",
+        f"  {'rebuilt from the deltas':<34}{_number(summary['expected_total_spend'], 14)}"
+        f"   ({_number(summary['expected_rows'], 0)} rows)",
+        f"  {'spend gap (client - platform)':<34}{_number(summary['spend_gap'], 14)}",
         "",
-        f"  {'users mismatched, client vs platform':<40}{summary['users_mismatched']:>8,}",
+        f"  {'users mismatched, client vs platform':<40}"
+        f"{_number(summary['users_mismatched'], 8)}",
         f"  {'users mismatched, platform vs rebuilt':<40}"
-        f"{summary['users_mismatched_platform_vs_rebuilt']:>8,}",
+        f"{_number(summary['users_mismatched_platform_vs_rebuilt'], 8)}",
         f"  {'users mismatched, client vs rebuilt':<40}"
-        f"{summary['users_mismatched_client_vs_rebuilt']:>8,}",
+        f"{_number(summary['users_mismatched_client_vs_rebuilt'], 8)}",
         "",
         f"  cause: {summary['cause']}"
         f" ({'explained' if summary['explained'] else 'not explained'})",
-        *textwrap.wrap(summary["root_cause"], 88, initial_indent="  ", subsequent_indent="  "),
+        *textwrap.wrap(summary["root_cause"] or "", 88, initial_indent="  ",
+                       subsequent_indent="  "),
     ]
     return "\n".join(lines)
 
@@ -155,12 +244,21 @@ def main(argv: list[str] | None = None) -> int:
 
     success = True
     not_passed: list[dict] = []
+    report_dir = None
     if args.command == "build":
         extra = [a for a in args.dbt_args if a != "--"]
         success, not_passed = run_dbt_build(args.input_dir, extra)
+        report_dir = args.report_dir or PROJECT_DIR / (
+            "target/reports" if args.input_dir else "reports")
+        if any(node["name"] == "recon_summary" for node in not_passed):
+            report_stopped_build(not_passed, report_dir)
+            return 1
     try:
-        summary = read_summary(warehouse_path())
-    except (duckdb.Error, OSError, TypeError) as error:
+        summary = read_current_summary(warehouse_path())
+    except StaleVerdict as stale:
+        print(stale, file=sys.stderr)
+        return 1
+    except (duckdb.Error, OSError) as error:
         print(f"No reconciliation summary in {warehouse_path()}: {error}", file=sys.stderr)
         return 1
     if args.command == "report":
@@ -173,14 +271,13 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         print(format_failures(not_passed))
         docs_built = run_dbt_docs(args.input_dir)
-        default_dir = PROJECT_DIR / ("target/reports" if args.input_dir else "reports")
-        written = write_report(args.report_dir or default_dir)
+        written = write_report(report_dir)
         print()
         print("Written up:")
         for path in written:
             print(f"  {os.path.relpath(path)}")
         if docs_built:
-            print(f"  {os.path.relpath(PROJECT_DIR / 'target' / 'static_index.html')}  (dbt docs)")
+            print(f"  {os.path.relpath(target_path() / 'static_index.html')}  (dbt docs)")
         else:
             print("  dbt docs generate failed: no docs site")
             success = False

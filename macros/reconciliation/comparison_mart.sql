@@ -2,7 +2,8 @@
     {#- One comparison as a mart: a row per user that either side holds, with the
         status, the columns that differ, a flag per column, the spend difference
         (reference minus compared), both sides' values and the delta file each side's
-        row came from; extra_columns maps more columns of int_user_comparisons to their
+        row came from, and whether a quarantined row of the user's could decide the
+        comparison; extra_columns maps more columns of int_user_comparisons to their
         names here. The status itself is computed once, in int_user_comparisons. -#}
 with
 
@@ -18,6 +19,7 @@ final as (
         {{ column }} as {{ alias }},
         {%- endfor %}
         {{ name }}_differing_columns as differing_columns,
+        {{ name }}_has_quarantined_row as has_quarantined_row,
         {{ name }}_spend_difference as spend_difference,
         {%- for column in user_summary_value_columns() %}
         case

@@ -1,5 +1,5 @@
--- One row per delta file found, rows or not: its size, users, batch_id range, spend,
--- quarantined rows, a fingerprint of its content, and how it sits in the drop order
+-- One row per delta file read, rows or not: its size, users, batch_id range, spend,
+-- quarantined rows, blank lines, a fingerprint of its content, and how it sits in the drop order
 -- (a gap in the numbering before it, batch_ids overlapping earlier files).
 
 with
@@ -13,11 +13,11 @@ deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
 
--- from the base model, not the audit leaf: a model downstream of a tested leaf would be
--- skipped whenever its test fails
+-- not the audit leaf: a model downstream of a tested leaf would be skipped whenever its
+-- test fails
 quarantined as (
-    select * from {{ ref('base_input_rows') }}
-    where input_kind = 'delta' and quarantine_reason is not null
+    select * from {{ ref('int_quarantined_rows') }}
+    where input_kind = 'delta'
 ),
 
 row_stats as (
@@ -59,7 +59,8 @@ joined as (
             coalesce(quarantine_stats.last_quarantined_line_number, 1)
         ) as last_line_number,
         row_stats.content_fingerprint,
-        coalesce(quarantine_stats.rows_quarantined, 0) as rows_quarantined
+        coalesce(quarantine_stats.rows_quarantined, 0) as rows_quarantined,
+        files.blank_line_count
     from files
     left join row_stats on files.file_position = row_stats.file_position
     left join quarantine_stats on files.file_position = quarantine_stats.file_position

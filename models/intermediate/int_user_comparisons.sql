@@ -1,7 +1,8 @@
 -- One row per user found on any side: the rebuilt row (what the platform should
 -- hold), the platform's row and the client's row side by side, each with the delta
 -- file it came from, the three comparisons, and why the platform's row is wrong where
--- it is. Joined once here; the marts and the summary read it.
+-- it is. Joined once here; the marts and the summary read it. A difference a
+-- quarantined row may explain (int_users_with_quarantined_rows) is put down to that row.
 
 with
 
@@ -21,6 +22,10 @@ evidence as (
     select * from {{ ref('int_user_load_evidence') }}
 ),
 
+quarantine as (
+    select * from {{ ref('int_users_with_quarantined_rows') }}
+),
+
 joined as (
     select
         coalesce(rebuilt.user_id, platform.user_id, client.user_id) as user_id,
@@ -33,6 +38,32 @@ joined as (
         {{ side }}.source_line_number as {{ side }}_source_line_number,
         {%- endfor %}
         coalesce(evidence.platform_holds_last_arrival, false) as platform_holds_last_arrival,
+        coalesce(quarantine.rows_quarantined, 0) as rows_quarantined,
+        -- a row of the user's that could decide the comparison was quarantined
+        coalesce(
+            quarantine.has_quarantined_platform_row
+            or quarantine.has_quarantined_winning_candidate,
+            false
+        ) as platform_vs_rebuilt_has_quarantined_row,
+        coalesce(
+            quarantine.has_quarantined_client_row
+            or quarantine.has_quarantined_winning_candidate,
+            false
+        ) as client_vs_rebuilt_has_quarantined_row,
+        coalesce(
+            quarantine.has_quarantined_platform_row
+            or quarantine.has_quarantined_client_row
+            or quarantine.has_quarantined_winning_candidate,
+            false
+        ) as client_vs_platform_has_quarantined_row,
+        -- the delta file the user's part of the spend gap is put down to: a quarantined
+        -- row that could have won, else the file of the row that should have won
+        coalesce(
+            quarantine.quarantined_file_position,
+            rebuilt.file_position,
+            client.file_position,
+            platform.file_position
+        ) as gap_file_position,
         rebuilt.user_id is not null as has_rebuilt_row,
         platform.user_id is not null as has_platform_row,
         client.user_id is not null as has_client_row
@@ -43,6 +74,8 @@ joined as (
         on coalesce(rebuilt.user_id, platform.user_id) = client.user_id
     left join evidence
         on coalesce(rebuilt.user_id, platform.user_id, client.user_id) = evidence.user_id
+    left join quarantine
+        on coalesce(rebuilt.user_id, platform.user_id, client.user_id) = quarantine.user_id
 ),
 
 compared as (
@@ -61,6 +94,7 @@ final as (
         case
             when platform_vs_rebuilt_status = 'match' or platform_vs_rebuilt_status is null
                 then null
+            when platform_vs_rebuilt_has_quarantined_row then 'row_quarantined'
             when platform_vs_rebuilt_status = 'extra' then 'extra_user'
             when platform_vs_rebuilt_status = 'missing' then 'missing_user'
             when platform_source_file is null then 'untraceable'

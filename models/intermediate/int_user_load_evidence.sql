@@ -1,6 +1,9 @@
 -- Per user, what decides every load hypothesis: the drop-order positions of the user's
 -- best versions (by the platform's rule), the line of the best one, and which of those
--- versions the platform holds. One row per user in the deltas or on the platform.
+-- versions the platform holds. One row per user in the deltas or on the platform, but
+-- for the users whose platform row or possible winning delta row was quarantined: no
+-- replay can say what the platform should hold for them (int_users_with_quarantined_rows
+-- puts their differences down to those rows).
 --   platform_version_rank: the rank of the version the platform holds, among those kept
 --   (the best few and the last arrival); 0 when the platform lacks the user; null when
 --   the platform holds a row that is none of them.
@@ -15,6 +18,11 @@ versions as (
 
 platform as (
     select * from {{ ref('stg_platform_user_summary') }}
+),
+
+set_aside as (
+    select user_id from {{ ref('int_users_with_quarantined_rows') }}
+    where has_quarantined_platform_row or has_quarantined_winning_candidate
 ),
 
 versions_against_platform as (
@@ -70,6 +78,7 @@ final as (
         end as platform_version_rank,
         platform_holds_last_arrival
     from delta_users
+    where user_id not in (select set_aside.user_id from set_aside)
     union all
     select
         user_id,
@@ -83,6 +92,7 @@ final as (
         null as platform_version_rank,
         false as platform_holds_last_arrival
     from platform_only_users
+    where user_id not in (select set_aside.user_id from set_aside)
 )
 
 select * from final

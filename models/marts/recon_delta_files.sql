@@ -27,7 +27,8 @@ winners as (
         sum(case when platform_vs_rebuilt_status = 'match' then rebuilt_total_spend else 0 end)
             as winning_total_spend_on_platform
     from comparisons
-    where has_rebuilt_row
+    -- a user whose row here may be beaten by a quarantined one says nothing of the load
+    where has_rebuilt_row and not platform_vs_rebuilt_has_quarantined_row
     group by rebuilt_file_position
 ),
 
@@ -40,16 +41,16 @@ platform_rows as (
     group by platform_file_position
 ),
 
--- each user's part of the gap goes to the file its expected row came from
+-- each user's part of the gap goes to the file its expected row came from (or to the
+-- file of a quarantined row that could have won: int_user_comparisons.gap_file_position)
 gap_parts as (
     select
-        coalesce(rebuilt_file_position, client_file_position, platform_file_position)
-            as file_position,
+        gap_file_position as file_position,
         sum(client_vs_platform_spend_difference) as spend_gap_attributed,
         sum(case when client_vs_platform_status <> 'match' then 1 else 0 end)
             as users_mismatched_attributed
     from comparisons
-    group by coalesce(rebuilt_file_position, client_file_position, platform_file_position)
+    group by gap_file_position
 ),
 
 joined as (
@@ -64,6 +65,7 @@ joined as (
         files.total_spend,
         files.last_line_number,
         files.rows_quarantined,
+        files.blank_line_count,
         files.content_fingerprint,
         files.numbers_missing_before,
         files.overlaps_earlier_batch_ids,
@@ -99,6 +101,7 @@ final as (
         total_spend,
         last_line_number,
         rows_quarantined,
+        blank_line_count,
         content_fingerprint,
         numbers_missing_before,
         overlaps_earlier_batch_ids,

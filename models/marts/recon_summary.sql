@@ -1,7 +1,9 @@
 -- The reconciliation in one row: what each side holds and sums to, the gap, how many
 -- users disagree in each comparison, and the cause, named from the load hypothesis
--- that reproduces the platform's table. Totals are summed over the tables as delivered
--- (what finance and the platform each sum), not over the joined users.
+-- that reproduces the platform's table, the rows that could not be used and the files
+-- found but not read. Totals are summed over the tables as delivered (what finance and
+-- the platform each sum), not over the joined users. invocation_id names the build that
+-- wrote the row, so a reader can tell this build's verdict from an earlier one's.
 
 {%- set n = format_number %}
 
@@ -9,6 +11,14 @@ with
 
 deltas as (
     select * from {{ ref('int_delta_file_stats') }}
+),
+
+input_files as (
+    select * from {{ ref('stg_input_files') }}
+),
+
+folder_entries as (
+    select * from {{ ref('stg_input_folder_entries') }}
 ),
 
 platform as (
@@ -31,6 +41,10 @@ explanation as (
     select * from {{ ref('int_load_explanation') }}
 ),
 
+quarantined as (
+    select * from {{ ref('int_quarantined_rows') }}
+),
+
 delta_totals as (
     select
         count(*) as delta_files,
@@ -39,24 +53,33 @@ delta_totals as (
     from deltas
 ),
 
+summary_files as (
+    select
+        max(case when input_kind = 'platform_summary' then source_file end)
+            as platform_summary_file,
+        max(case when input_kind = 'client_summary' then source_file end)
+            as client_summary_file
+    from input_files
+),
+
 client_totals as (
     select
         count(*) as client_rows,
-        sum(total_spend) as client_total_spend
+        coalesce(sum(total_spend), 0) as client_total_spend
     from client
 ),
 
 platform_totals as (
     select
         count(*) as platform_rows,
-        sum(total_spend) as platform_total_spend
+        coalesce(sum(total_spend), 0) as platform_total_spend
     from platform
 ),
 
 rebuilt_totals as (
     select
         count(*) as expected_rows,
-        sum(total_spend) as expected_total_spend
+        coalesce(sum(total_spend), 0) as expected_total_spend
     from rebuilt
 ),
 
@@ -65,18 +88,33 @@ mismatches as (
         {%- for name in ['client_vs_platform', 'platform_vs_rebuilt', 'client_vs_rebuilt'] %}
         sum(case when {{ name }}_status <> 'match' then 1 else 0 end)
             as users_mismatched_{{ name }},
-        sum({{ name }}_spend_difference) as user_spend_differences_{{ name }},
+        coalesce(sum({{ name }}_spend_difference), 0) as user_spend_differences_{{ name }},
         {%- endfor %}
+        coalesce(
+            sum(case when gap_file_position is null then client_vs_platform_spend_difference end),
+            0
+        ) as spend_gap_unattributed,
+        -- users whose difference a quarantined row of theirs could decide
         sum(
             case
                 when
-                    rebuilt_file_position is null
-                    and client_file_position is null
-                    and platform_file_position is null
-                    then client_vs_platform_spend_difference
+                    (platform_vs_rebuilt_status <> 'match' and platform_vs_rebuilt_has_quarantined_row)
+                    or (client_vs_rebuilt_status <> 'match' and client_vs_rebuilt_has_quarantined_row)
+                    or (
+                        client_vs_platform_status <> 'match'
+                        and client_vs_platform_has_quarantined_row
+                    )
+                    then 1
                 else 0
             end
-        ) as spend_gap_unattributed,
+        ) as users_mismatched_by_quarantined_rows,
+        sum(
+            case
+                when client_vs_rebuilt_status <> 'match' and not client_vs_rebuilt_has_quarantined_row
+                    then 1
+                else 0
+            end
+        ) as users_mismatched_client_vs_rebuilt_otherwise,
         -- the client's export is behind when it traces to no file after some point and
         -- every user it gets wrong changed after that point
         max(client_file_position) as client_last_file_position,
@@ -92,6 +130,7 @@ client_lag as (
     cross join mismatches
     where
         comparisons.client_vs_rebuilt_status <> 'match'
+        and not comparisons.client_vs_rebuilt_has_quarantined_row
         and coalesce(comparisons.rebuilt_file_position, 0)
         <= mismatches.client_last_file_position
 ),
@@ -100,6 +139,39 @@ client_cutoff as (
     select deltas.source_file as client_last_file
     from deltas
     inner join mismatches on deltas.file_position = mismatches.client_last_file_position
+),
+
+-- the first few quarantined rows, by file and line, to say where they are
+quarantined_ranked as (
+    select
+        source_file,
+        source_line_number,
+        quarantine_reason,
+        row_number() over (
+            order by file_position nulls last, source_file, source_line_number
+        ) as row_rank
+    from quarantined
+),
+
+quarantine_totals as (
+    select
+        count(*) as rows_quarantined,
+        {{ dbt.listagg(
+            "case when row_rank <= 3 then source_file || ' line ' || "
+            ~ dbt.cast("source_line_number", api.Column.translate_type("string"))
+            ~ " || ': ' || quarantine_reason end",
+            "'; '", "order by row_rank") }} as quarantined_rows_first
+    from quarantined_ranked
+),
+
+-- entries named as input files that are not read (stg_input_folder_entries has why)
+unread_files as (
+    select
+        count(*) as input_files_not_read,
+        {{ dbt.listagg("entry_name || ' (' || not_read_reason || ')'", "'; '",
+            "order by entry_name") }} as input_files_not_read_list
+    from folder_entries
+    where input_kind is not null and not is_read
 ),
 
 combined as (
@@ -114,9 +186,11 @@ combined as (
         rebuilt_totals.expected_total_spend,
         client_totals.client_total_spend
         - platform_totals.platform_total_spend as spend_gap,
-        mismatches.users_mismatched_client_vs_platform as users_mismatched,
-        mismatches.users_mismatched_platform_vs_rebuilt,
-        mismatches.users_mismatched_client_vs_rebuilt,
+        coalesce(mismatches.users_mismatched_client_vs_platform, 0) as users_mismatched,
+        coalesce(mismatches.users_mismatched_platform_vs_rebuilt, 0)
+            as users_mismatched_platform_vs_rebuilt,
+        coalesce(mismatches.users_mismatched_client_vs_rebuilt, 0)
+            as users_mismatched_client_vs_rebuilt,
         mismatches.user_spend_differences_client_vs_platform,
         mismatches.user_spend_differences_platform_vs_rebuilt,
         mismatches.user_spend_differences_client_vs_rebuilt,
@@ -132,9 +206,22 @@ combined as (
         explanation.users_extra as users_extra_on_platform,
         explanation.explains_every_row_held,
         client_cutoff.client_last_file,
-        delta_totals.last_file_position > mismatches.client_last_file_position
-        and mismatches.client_rows_untraceable = 0
-        and client_lag.users_mismatched_before_client_cutoff = 0 as is_client_export_behind
+        coalesce(
+            delta_totals.last_file_position > mismatches.client_last_file_position
+            and mismatches.client_rows_untraceable = 0
+            and client_lag.users_mismatched_before_client_cutoff = 0,
+            false
+        ) as is_client_export_behind,
+        summary_files.platform_summary_file,
+        summary_files.client_summary_file,
+        quarantine_totals.rows_quarantined,
+        quarantine_totals.quarantined_rows_first,
+        coalesce(mismatches.users_mismatched_by_quarantined_rows, 0)
+            as users_mismatched_by_quarantined_rows,
+        coalesce(mismatches.users_mismatched_client_vs_rebuilt_otherwise, 0)
+            as users_mismatched_client_vs_rebuilt_otherwise,
+        unread_files.input_files_not_read,
+        unread_files.input_files_not_read_list
     from delta_totals
     cross join client_totals
     cross join platform_totals
@@ -142,6 +229,9 @@ combined as (
     cross join mismatches
     cross join explanation
     cross join client_lag
+    cross join summary_files
+    cross join quarantine_totals
+    cross join unread_files
     left join client_cutoff on true
 ),
 
@@ -149,72 +239,162 @@ classified as (
     select
         *,
         case
+            when platform_rows = 0 or client_rows = 0 then 'summary_empty'
             when not explains_every_row_held then 'unexplained'
             when hypothesis_kind in ('file_left_out', 'files_left_out') then 'files_not_loaded'
             when hypothesis_kind = 'file_cut_short' then 'file_partially_loaded'
             when hypothesis_kind = 'last_arrival_wins' then 'dedup_rule'
-            when users_mismatched_client_vs_rebuilt > 0 and is_client_export_behind
+            when users_mismatched_client_vs_rebuilt_otherwise > 0 and is_client_export_behind
                 then 'client_export_behind'
-            when users_mismatched_client_vs_rebuilt > 0 then 'unexplained'
+            when users_mismatched_client_vs_rebuilt_otherwise > 0 then 'unexplained'
             when users_extra_on_platform > 0 then 'platform_extra_users'
             when users_missing_from_platform > 0 then 'platform_missing_users'
+            when users_mismatched_by_quarantined_rows > 0 then 'rows_quarantined'
             else 'consistent'
         end as cause
     from combined
 ),
 
-final as (
+-- the root cause in sentences, each from the facts above
+sentences as (
     select
         *,
-        cause <> 'unexplained' as explained,
-        {{ dbt.concat([
-            "case cause
-                when 'consistent' then " ~ dbt.concat([
-                    "'The platform''s table, the client''s export and the deltas rebuilt agree for all '",
-                    n('users_on_any_side'), "' users.'"]) ~ "
-                when 'files_not_loaded' then " ~ dbt.concat([
-                    "'The platform did not load '",
-                    "file_1", "coalesce(" ~ dbt.concat(["' and '", "file_2"]) ~ ", '')",
-                    "': replaying the load without '",
-                    "case when file_2 is null then 'it' else 'them' end",
-                    "' reproduces the platform''s table row for row.'"]) ~ "
-                when 'file_partially_loaded' then " ~ dbt.concat([
-                    "'The platform loaded '", "file_1", "' only up to line '",
-                    n('cut_after_line'),
-                    "': replaying the load with the file cut there reproduces the platform''s"
-                    ~ " table row for row.'"]) ~ "
-                when 'dedup_rule' then 'The platform kept each user''s last-arriving row"
-                    ~ " instead of the one with the largest batch_id: replaying that rule"
-                    ~ " reproduces the platform''s table row for row.'
-                when 'client_export_behind' then " ~ dbt.concat([
-                    "'The platform''s table is right: it matches the deltas rebuilt row for row."
-                    ~ " The client''s export reflects the deltas only up to '",
-                    "client_last_file", "'; later files changed '",
-                    n('users_mismatched_client_vs_rebuilt'), "' users.'"]) ~ "
-                when 'platform_extra_users' then " ~ dbt.concat([
-                    "'The platform''s table holds '", n('users_extra_on_platform'),
-                    "' users found in no delta file; every other row matches the deltas"
-                    ~ " rebuilt.'"]) ~ "
-                when 'platform_missing_users' then " ~ dbt.concat([
-                    "'The platform''s table lacks '", n('users_missing_from_platform'),
-                    "' users the deltas hold; every other row matches the deltas rebuilt.'"]) ~ "
-                else " ~ dbt.concat([
-                    "'No load hypothesis reproduces the platform''s table: the closest, '",
-                    "best_hypothesis", "', still gets '",
-                    n('users_unexplained_by_best_hypothesis'), "' users wrong.'"]) ~ "
-            end",
-            "case
-                when cause = 'consistent' then ''
-                else " ~ dbt.concat([
-                    "' '", n('users_mismatched'),
-                    "' users differ between the client''s export and the platform''s table;"
-                    ~ " the client''s total spend ('", n('client_total_spend'), "') is '",
-                    n('abs(spend_gap)'),
-                    "case when spend_gap >= 0 then ' more' else ' less' end",
-                    "' than the platform''s ('", n('platform_total_spend'), "').'"]) ~ "
-            end"
-        ]) }} as root_cause
+        case cause
+            when 'consistent' then
+                'The platform''s table, the client''s export and the deltas rebuilt agree for all '
+                || {{ n('users_on_any_side') }} || ' users.'
+            when 'summary_empty' then
+                case
+                    when platform_rows = 0 and client_rows = 0
+                        then 'The platform''s table (' || platform_summary_file
+                        || ') and the client''s export (' || client_summary_file
+                        || ') both have'
+                    when platform_rows = 0
+                        then 'The platform''s table (' || platform_summary_file || ') has'
+                    else 'The client''s export (' || client_summary_file || ') has'
+                end
+                || ' a header and no usable row: there is nothing to reconcile with the '
+                || {{ n('expected_rows') }} || ' users the deltas rebuild.'
+            when 'files_not_loaded' then
+                'The platform did not load ' || file_1 || coalesce(' and ' || file_2, '')
+                || ': replaying the load without '
+                || case when file_2 is null then 'it' else 'them' end
+                || ' reproduces the platform''s table row for row.'
+            when 'file_partially_loaded' then
+                'The platform loaded ' || file_1 || ' only up to line ' || {{ n('cut_after_line') }}
+                || ': replaying the load with the file cut there reproduces the platform''s'
+                || ' table row for row.'
+            when 'dedup_rule' then
+                'The platform kept each user''s last-arriving row instead of the one with the'
+                || ' largest batch_id: replaying that rule reproduces the platform''s table row'
+                || ' for row.'
+            when 'client_export_behind' then
+                'The platform''s table is right: it matches the deltas rebuilt row for row.'
+                || ' The client''s export reflects the deltas only up to ' || client_last_file
+                || '; later files changed '
+                || {{ n('users_mismatched_client_vs_rebuilt_otherwise') }} || ' users.'
+            when 'platform_extra_users' then
+                'The platform''s table holds ' || {{ n('users_extra_on_platform') }}
+                || ' users found in no delta file; every other row matches the deltas rebuilt.'
+            when 'platform_missing_users' then
+                'The platform''s table lacks ' || {{ n('users_missing_from_platform') }}
+                || ' users the deltas hold; every other row matches the deltas rebuilt.'
+            when 'rows_quarantined' then
+                'Every difference is in a user whose row could not be used here: apart from'
+                || ' them, the platform''s table, the client''s export and the deltas rebuilt'
+                || ' agree.'
+            else
+                'No load hypothesis reproduces the platform''s table: the closest, '
+                || best_hypothesis || ', still gets '
+                || {{ n('users_unexplained_by_best_hypothesis') }} || ' users wrong.'
+        end as finding_sentence,
+        case
+            when rows_quarantined > 0 then
+                {{ n('rows_quarantined') }}
+                || case when rows_quarantined = 1 then ' input row' else ' input rows' end
+                || ' could not be used and '
+                || case when rows_quarantined = 1 then 'was' else 'were' end
+                || ' quarantined (' || quarantined_rows_first
+                || case
+                    when rows_quarantined > 3
+                        then ' and ' || {{ n('rows_quarantined - 3') }} || ' more'
+                    else ''
+                end
+                || '); '
+                || case
+                    when users_mismatched_by_quarantined_rows = 0 then 'no difference hangs on them.'
+                    else {{ n('users_mismatched_by_quarantined_rows') }}
+                        || case
+                            when users_mismatched_by_quarantined_rows = 1 then ' user differs'
+                            else ' users differ'
+                        end
+                        || ' where such a row could decide the values.'
+                end
+        end as quarantine_sentence,
+        case
+            when input_files_not_read > 0
+                then 'Found but not read: ' || input_files_not_read_list || '.'
+        end as unread_files_sentence,
+        case
+            when cause = 'consistent' then null
+            when users_mismatched = 0 then
+                'The client''s export and the platform''s table agree for every user (total'
+                || ' spend ' || {{ n('client_total_spend') }} || ').'
+            else
+                {{ n('users_mismatched') }}
+                || ' users differ between the client''s export and the platform''s table;'
+                || ' the client''s total spend (' || {{ n('client_total_spend') }} || ') is '
+                || {{ n('abs(spend_gap)') }}
+                || case when spend_gap >= 0 then ' more' else ' less' end
+                || ' than the platform''s (' || {{ n('platform_total_spend') }} || ').'
+        end as gap_sentence
     from classified
+),
+
+final as (
+    select
+        delta_files,
+        delta_rows,
+        expected_rows,
+        platform_rows,
+        client_rows,
+        client_total_spend,
+        platform_total_spend,
+        expected_total_spend,
+        spend_gap,
+        users_mismatched,
+        users_mismatched_platform_vs_rebuilt,
+        users_mismatched_client_vs_rebuilt,
+        user_spend_differences_client_vs_platform,
+        user_spend_differences_platform_vs_rebuilt,
+        user_spend_differences_client_vs_rebuilt,
+        spend_gap_unattributed,
+        users_on_any_side,
+        best_hypothesis,
+        hypothesis_kind,
+        file_1,
+        file_2,
+        cut_after_line,
+        users_unexplained_by_best_hypothesis,
+        users_missing_from_platform,
+        users_extra_on_platform,
+        explains_every_row_held,
+        client_last_file,
+        is_client_export_behind,
+        platform_summary_file,
+        client_summary_file,
+        rows_quarantined,
+        quarantined_rows_first,
+        users_mismatched_by_quarantined_rows,
+        input_files_not_read,
+        input_files_not_read_list,
+        cause,
+        cause <> 'unexplained' as explained,
+        concat_ws(
+            ' ', finding_sentence, quarantine_sentence, unread_files_sentence, gap_sentence
+        ) as root_cause,
+        {{ text_literal(invocation_id) }} as invocation_id
+    from sentences
 )
 
 select * from final
