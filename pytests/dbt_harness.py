@@ -19,6 +19,19 @@ CASE_DIR = PROJECT_DIR.parent / "shared" / "cases" / "johnnys-jeans"
 PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses"]
 
 
+def mart_select(table: str, across_paths: bool = False) -> str:
+    """A query for a mart's rows as two builds of the same inputs must agree on them: all
+    but the invocation that built recon_summary, and, between the seed path and a folder,
+    the summaries' file names (aiq_user_summary is AIQ-user-summary as a seed)."""
+    excluded = []
+    if table == "recon_summary":
+        excluded.append("invocation_id")
+        if across_paths:
+            excluded += ["platform_summary_file", "client_summary_file"]
+    columns = f"* exclude ({', '.join(excluded)})" if excluded else "*"
+    return f"select {columns} from marts.{table}"
+
+
 def in_ci() -> bool:
     return os.environ.get("CI", "").lower() in ("1", "true", "yes")
 
@@ -43,6 +56,7 @@ class Build:
     statuses: dict[str, str] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
+    kinds: dict[str, str] = field(default_factory=dict)
 
     def query(self, sql: str) -> list[tuple]:
         with duckdb.connect(str(self.database), read_only=True) as connection:
@@ -61,6 +75,14 @@ class Build:
         return "\n".join(
             self.messages[name] for name, status in self.statuses.items() if status == "error"
         )
+
+    def data_tests(self) -> dict[str, tuple[str, int]]:
+        """Every data test of the build, with its status and failure count."""
+        return {
+            name: (status, self.failures.get(name) or 0)
+            for name, status in self.statuses.items()
+            if self.kinds.get(name) == "test"
+        }
 
     def failed(self) -> dict[str, int]:
         """The nodes that failed or errored, with their failure counts."""
@@ -115,6 +137,7 @@ def dbt_build(
         build.statuses[node_result.node.name] = str(node_result.status)
         build.failures[node_result.node.name] = node_result.failures
         build.messages[node_result.node.name] = node_result.message or ""
+        build.kinds[node_result.node.name] = str(node_result.node.resource_type)
     return build
 
 

@@ -12,17 +12,26 @@ input"):
 Each corruption is applied to a small consistent case from the simulator, where it can be
 (to a row another file supersedes), so that only the check it is about fails. Every build
 that reads the files must conserve rows: lines in each file = rows staged + quarantined.
+
+A case's files are keyed by role (delta0..delta3, platform, client: named as each path
+names them) or by a file name of their own (anything with a dot: Delta2.csv, delta3(1).csv);
+a few are not files at all (a FIFO, a broken link, a folder). Those, and a folder that does
+not exist, go through input_dir only: dbt itself reads every file of the seed folder while
+it parses the project, so a FIFO there blocks dbt and a broken link crashes it before any
+model of ours runs.
 """
 
 from __future__ import annotations
 
+import gzip
+import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Union
 
 import pytest
 
-from pytests.dbt_harness import Build, copy_project, dbt_build
+from pytests.dbt_harness import Build, copy_project, dbt_build, mart_select
 from recon.simulator import simulate, write_case
 
 HEADER = "user_id,total_spend,count_saved_items,loyalty_credits,batch_id"
@@ -34,14 +43,30 @@ SUMMARY_NAMES = {
 }
 MODELS = ["base_input_rows", "stg_deltas", "int_users_deduplicated", "recon_summary"]
 
-Files = dict[str, str]
+class Fifo:
+    """A named pipe in the folder: reading it would block forever."""
+
+
+class BrokenLink:
+    """A symbolic link to nothing."""
+
+
+class Folder:
+    """A folder where a file is expected."""
+
+
+Entry = Union[str, bytes, Fifo, BrokenLink, Folder]
+Files = dict[str, Entry]
+Check = Callable[["Build", Files], None]
 
 
 @dataclass(frozen=True)
 class AsIs:
-    """Builds clean; with same_results, the marts equal the clean files' marts."""
+    """Builds clean; with same_results, the marts equal the clean files' marts; check,
+    if given, asserts more of the build."""
 
     same_results: bool = True
+    check: Check | None = None
 
 
 @dataclass(frozen=True)
@@ -53,11 +78,16 @@ class Error:
 
 @dataclass(frozen=True)
 class FailingTest:
-    """The named test fails (or warns) with this many rows kept; the marts still build."""
+    """The named test fails (or warns) with this many rows kept; the marts still build;
+    check, if given, asserts more of the build."""
 
     name: str
     rows: int
     severity: str = "fail"
+    check: Check | None = None
+
+
+BOTH_PATHS = ("input_dir", "seeds")
 
 
 # ---- corruptions, on files as text ------------------------------------------------------
@@ -65,6 +95,62 @@ class FailingTest:
 
 def lines(text: str) -> list[str]:
     return text.split("\n")
+
+
+def winning_line(files: Files, name: str) -> int:
+    """A line (1-based) of `name` whose user has no row in a later delta: the row the
+    platform and the client's export both hold."""
+    number = int(name.removeprefix("delta"))
+    later = set()
+    for other, text in files.items():
+        if other.startswith("delta") and int(other.removeprefix("delta")) > number:
+            later.update(line.split(",")[0] for line in lines(text)[1:] if line)
+    for index, line in enumerate(lines(files[name])[1:], start=2):
+        if line and line.split(",")[0] not in later:
+            return index
+    raise AssertionError(f"no winning row in {name}")
+
+
+def rename(old: str, new: str) -> Callable[[Files], Files]:
+    """The file of role `old` under a name of its own."""
+    return lambda files: {(new if k == old else k): v for k, v in files.items()}
+
+
+def add(name: str, content: Callable[[Files], Entry]) -> Callable[[Files], Files]:
+    """One more entry in the folder."""
+    return lambda files: {**files, name: content(files)}
+
+
+def insert_blank_lines(name: str, at: tuple[int, ...], trailing: int) -> Callable[[Files], Files]:
+    """Blank lines before the given lines (1-based, of the original) and at the end."""
+
+    def corrupt(files: Files) -> Files:
+        rows = lines(files[name].rstrip("\n"))
+        for number in sorted(at, reverse=True):
+            rows.insert(number - 1, "")
+        return {**files, name: "\n".join(rows) + "\n" + "\n" * trailing}
+
+    return corrupt
+
+
+def corrupt_gzip(files: Files) -> Files:
+    """delta2 sent gzipped, its stream cut and followed by bytes that are no gzip."""
+    packed = gzip.compress(files["delta2"].encode())
+    changed = {k: v for k, v in files.items() if k != "delta2"}
+    changed["delta2.csv.gz"] = packed[: len(packed) // 2] + b"\x00not gzip" * 8
+    return changed
+
+
+def prefix_winning_value(name: str, column: str, prefix: str) -> Callable[[Files], Files]:
+    """A winning row's value written with a prefix a strict parse refuses ('+3179'):
+    a lenient loader reads the same number, so the platform holds the row."""
+
+    def corrupt(files: Files) -> Files:
+        number = winning_line(files, name)
+        value = lines(files[name])[number - 1].split(",")[COLUMNS.index(column)]
+        return set_field(files, name, number, column, prefix + value)
+
+    return corrupt
 
 
 def superseded_line(files: Files, name: str) -> int:
@@ -148,7 +234,90 @@ def renumber(old: str, new: str) -> Callable[[Files], Files]:
     return lambda files: {(new if k == old else k): v for k, v in files.items()}
 
 
-CORPUS: dict[str, tuple[Callable[[Files], Files], object]] = {
+# ---- checks beyond the answer, on the build ---------------------------------------------
+
+
+def folder_entries(build: Build) -> dict[str, tuple]:
+    """entry_name -> (is_read, source_file, not_read_reason)."""
+    return {row[0]: row[1:] for row in build.query(
+        "select entry_name, is_read, source_file, not_read_reason"
+        " from staging.stg_input_folder_entries")}
+
+
+def reads_as(**names: str) -> Check:
+    """Each file (by name) is read, under the given source_file."""
+
+    def check(build: Build, files: Files) -> None:
+        entries = folder_entries(build)
+        for name, source_file in names.items():
+            assert entries[name][:2] == (True, source_file), (name, entries[name])
+
+    return check
+
+
+def not_read(name: str, reason: str) -> Check:
+    def check(build: Build, files: Files) -> None:
+        is_read, _, why = folder_entries(build)[name]
+        assert not is_read and reason in why, (name, why)
+        assert name in build.one("select root_cause from marts.recon_summary")["root_cause"]
+
+    return check
+
+
+def lines_are_physical(build: Build, files: Files) -> None:
+    """Every row read names the physical line it is on: that line of its file holds its
+    user_id, whatever blank lines stand above it."""
+    by_source = {source: name for name, (is_read, source, _) in folder_entries(build).items()
+                 if is_read}
+    texts = {file_name("input_dir", key): text for key, text in files.items()
+             if isinstance(text, str)}
+    texts.update({file_name("seeds", key): text for key, text in files.items()
+                  if isinstance(text, str)})
+    rows = build.query(
+        "select source_file, source_line_number, user_id_text, user_id"
+        " from staging.base_input_rows")
+    assert rows
+    for source_file, line_number, user_text, user_id in rows:
+        physical = texts[by_source[source_file]].splitlines()
+        header = physical[0].lstrip("\ufeff").split(",")
+        fields = physical[line_number - 1].split(",")
+        expected = user_text if user_id is None else str(user_id)
+        assert fields[header.index("user_id")] == expected, (source_file, line_number)
+
+
+def blank_lines_counted(source_file: str, count: int) -> Check:
+    def check(build: Build, files: Files) -> None:
+        counts = dict(build.query(
+            "select source_file, blank_line_count from marts.recon_delta_files"))
+        assert counts[source_file] == count, counts
+
+    return check
+
+
+def verdict(cause: str, *texts: str) -> Check:
+    def check(build: Build, files: Files) -> None:
+        summary = build.one("select cause, explained, root_cause from marts.recon_summary")
+        assert summary["cause"] == cause and summary["explained"], summary
+        for text in texts:
+            assert text in summary["root_cause"], (text, summary["root_cause"])
+
+    return check
+
+
+def every_file_loaded(build: Build, files: Files) -> None:
+    statuses = build.query("select distinct load_status from marts.recon_delta_files")
+    assert statuses == [("loaded",)], statuses
+
+
+def all_of(*checks: Check) -> Check:
+    def check(build: Build, files: Files) -> None:
+        for one in checks:
+            one(build, files)
+
+    return check
+
+
+CORPUS: dict[str, tuple] = {
     "crlf_line_endings": (
         lambda f: {k: v.replace("\n", "\r\n") for k, v in f.items()}, AsIs()),
     "utf8_byte_order_mark": (lambda f: {**f, "delta2": "\ufeff" + f["delta2"]}, AsIs()),
@@ -206,7 +375,73 @@ CORPUS: dict[str, tuple[Callable[[Files], Files], object]] = {
     "summary_with_a_duplicate_user": (
         append_line("platform", lambda f: lines(f["platform"])[1]),
         FailingTest("one_row_per_user_per_summary", 2)),
+    # names, as clients write them: read as data, matched without regard to case, each
+    # entry read or listed with its reason
+    "hostile_file_names": (
+        lambda f: rename("delta3", "delta3ünï.csv")(rename("delta2", "delta2*?.csv")(
+            rename("delta1", "delta1[1].csv")(rename("delta0", "delta0it's;--.csv")(f)))),
+        AsIs(same_results=False, check=reads_as(**{
+            "delta0it's;--.csv": "delta0it's;--", "delta1[1].csv": "delta1[1]",
+            "delta2*?.csv": "delta2*?", "delta3ünï.csv": "delta3ünï"}))),
+    "name_differs_in_case": (
+        lambda f: rename("delta3", "delta3.CSV")(rename("delta2", "Delta2.csv")(f)),
+        AsIs(same_results=False,
+             check=reads_as(**{"Delta2.csv": "Delta2", "delta3.CSV": "delta3"}))),
+    "glob_characters_beside_a_match": (
+        add("delta[3].csv", lambda f: f["delta1"]),
+        FailingTest("every_input_file_found_is_read", 1, check=all_of(
+            not_read("delta[3].csv", "a second file with drop number 3: delta3.csv is read"),
+            lines_are_physical))),
+    "second_file_with_a_drop_number": (
+        lambda f: add("delta3.old.csv", lambda g: g["delta2"])(
+            add("delta3(1).csv", lambda g: g["delta3"])(f)),
+        FailingTest("every_input_file_found_is_read", 2, check=all_of(
+            not_read("delta3(1).csv", "a second file with drop number 3"),
+            not_read("delta3.old.csv", "a second file with drop number 3"),
+            reads_as(**{"delta3.csv": "delta3"})))),
+    "folder_named_as_a_delta": (
+        add("delta4.csv", lambda f: Folder()),
+        FailingTest("every_input_file_found_is_read", 1,
+                    check=not_read("delta4.csv", "not a regular file: a folder"))),
+    "fifo_named_as_a_delta": (
+        add("delta4.csv", lambda f: Fifo()),
+        FailingTest("every_input_file_found_is_read", 1,
+                    check=not_read("delta4.csv", "not a regular file: a fifo")),
+        ("input_dir",)),
+    "broken_link_named_as_a_delta": (
+        add("delta4.csv", lambda f: BrokenLink()),
+        FailingTest("every_input_file_found_is_read", 1,
+                    check=not_read("delta4.csv", "not a regular file: a broken link")),
+        ("input_dir",)),
+    "entry_matching_no_input": (
+        add("notes.txt", lambda f: "what the client meant to send\n"),
+        FailingTest("every_folder_entry_is_an_input_file", 1, "warn")),
+    # lines: physical, blank ones counted
+    "blank_lines_between_and_after_rows": (
+        insert_blank_lines("delta1", at=(3, 7, 7), trailing=2),
+        AsIs(same_results=False,
+             check=all_of(lines_are_physical, blank_lines_counted("delta1", 5)))),
+    "blank_line_above_the_header": (
+        lambda f: {**f, "delta2": "\n" + f["delta2"]},
+        Error(("delta2.csv", "line 1", "blank", "the header must be the file's first line"))),
+    "file_of_one_line_break": (
+        lambda f: {**f, "delta3": "\n"},
+        Error(("delta3.csv", "line 1", "blank"))),
+    "corrupt_gzip_stream": (corrupt_gzip, Error(("delta2.csv.gz", "cannot be read", "GZIP"))),
+    "summary_with_a_header_only": (
+        lambda f: {**f, "platform": HEADER + "\n"},
+        FailingTest("every_summary_file_has_rows", 1,
+                    check=verdict("summary_empty", "has a header and no usable row"))),
+    # a row a lenient loader reads and this reconciliation refuses
+    "plus_sign_on_a_winning_value": (
+        prefix_winning_value("delta2", "total_spend", "+"),
+        FailingTest("no_input_row_quarantined", 1, check=all_of(
+            verdict("rows_quarantined", "1 input row could not be used", "delta2 line ",
+                    "total_spend is not an integer: +"),
+            every_file_loaded))),
 }
+CASES = [(name, path) for name, (_, _, *paths) in sorted(CORPUS.items())
+         for path in (paths[0] if paths else BOTH_PATHS)]
 
 
 @pytest.fixture(scope="module")
@@ -222,18 +457,32 @@ def clean_files(tmp_path_factory) -> Files:
     return files
 
 
+def file_name(path: str, key: str) -> str:
+    """The name an entry has in one input path: its own, or its role's."""
+    return key if "." in key else SUMMARY_NAMES[path].get(key, f"{key}.csv")
+
+
+def write_entries(folder: Path, files: Files, path: str) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for key, content in files.items():
+        target = folder / file_name(path, key)
+        if isinstance(content, Fifo):
+            os.mkfifo(target)
+        elif isinstance(content, BrokenLink):
+            target.symlink_to(folder / "nowhere.csv")
+        elif isinstance(content, Folder):
+            target.mkdir()
+        else:
+            target.write_bytes(content if isinstance(content, bytes) else content.encode())
+
+
 def run_path(path: str, files: Files, root: Path) -> Build:
     """Write the files for one input path and build."""
-    names = {k: SUMMARY_NAMES[path].get(k, f"{k}.csv") for k in files}
     if path == "input_dir":
-        folder = root / "input"
-        folder.mkdir(parents=True)
-        for key, text in files.items():
-            (folder / names[key]).write_bytes(text.encode())
-        return dbt_build(root / "run", variables={"input_dir": str(folder)})
+        write_entries(root / "input", files, path)
+        return dbt_build(root / "run", variables={"input_dir": str(root / "input")})
     project = copy_project(root / "project", {})
-    for key, text in files.items():
-        (project / "seeds" / names[key]).write_bytes(text.encode())
+    write_entries(project / "seeds", files, path)
     return dbt_build(root / "run", project_dir=project)
 
 
@@ -243,9 +492,9 @@ def clean_builds(clean_files, tmp_path_factory) -> dict[str, Build]:
             for path in SUMMARY_NAMES}
 
 
-def mart_rows(build: Build) -> dict[str, list[tuple]]:
+def mart_rows(build: Build, across_paths: bool = True) -> dict[str, list[tuple]]:
     return {
-        mart: build.query(f"select * from marts.{mart} order by all")
+        mart: build.query(f"{mart_select(mart, across_paths)} order by all")
         for mart in ("recon_summary", "recon_delta_files", "recon_client_vs_platform",
                      "recon_platform_vs_rebuilt", "recon_load_hypotheses")
     }
@@ -261,10 +510,9 @@ def test_clean_case_builds_clean(clean_builds) -> None:
         assert build.success and build.failed() == {}
 
 
-@pytest.mark.parametrize("path", sorted(SUMMARY_NAMES))
-@pytest.mark.parametrize("case_name", sorted(CORPUS))
+@pytest.mark.parametrize(("case_name", "path"), CASES)
 def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clean_builds, tmp_path):
-    corrupt, answer = CORPUS[case_name]
+    corrupt, answer, *_ = CORPUS[case_name]
     files = corrupt(clean_files)
     build = run_path(path, files, tmp_path)
 
@@ -278,20 +526,26 @@ def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clea
         assert [m for m in MODELS if build.statuses.get(m) == "success"] == []
         return
 
-    # every other answer reads every file: nothing is lost
+    # every other answer reads every file it lists as read: nothing is lost
     staged = dict(build.query(
         "select source_file, count(*) from staging.stg_deltas group by all"))
     quarantined = dict(build.query(
         "select source_file, count(*) from audit.audit_quarantined_input_rows group by all"))
+    entries = folder_entries(build)
+    assert set(entries) == {file_name(path, key) for key in files}
     for key, text in files.items():
-        if key.startswith("delta"):
-            assert staged.get(key, 0) + quarantined.get(key, 0) == data_lines(text), key
+        is_read, source_file, _ = entries[file_name(path, key)]
+        if is_read and isinstance(text, str) and source_file.lower().startswith("delta"):
+            counted = staged.get(source_file, 0) + quarantined.get(source_file, 0)
+            assert counted == data_lines(text), key
     assert build.statuses["input_rows_are_conserved"] == "pass"
 
     if isinstance(answer, AsIs):
         assert build.success and build.failed() == {}, build.failed()
         if answer.same_results:
             assert mart_rows(build) == mart_rows(clean_builds[path])
+        if answer.check:
+            answer.check(build, files)
         return
 
     assert build.statuses[answer.name] == answer.severity, build.statuses[answer.name]
@@ -303,6 +557,17 @@ def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clea
         (reason,) = build.query(
             "select quarantine_reason from audit.audit_quarantined_input_rows")[0]
         assert " is " in reason
+    if answer.check:
+        answer.check(build, files)
+
+
+def test_a_folder_that_does_not_exist_is_named(tmp_path) -> None:
+    """Not mistaken for a missing summary file: the folder itself is named."""
+    build = dbt_build(tmp_path / "run", variables={"input_dir": str(tmp_path / "no such")})
+    assert not build.success
+    assert f"{tmp_path / 'no such'}: no such folder (the var input_dir)." in build.errors()
+    assert "summary" not in build.errors()
+    assert [m for m in MODELS if build.statuses.get(m) == "success"] == []
 
 
 def test_both_paths_give_identical_results_on_clean_input(clean_builds) -> None:

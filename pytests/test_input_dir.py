@@ -7,13 +7,14 @@ Every mart must come out identical, row for row. The real case folder is read as
 
 from __future__ import annotations
 
+import gzip
 from collections import Counter
 from pathlib import Path
 
 import duckdb
 import pytest
 
-from pytests.dbt_harness import CASE_DIR, Build, copy_project, dbt_build, require
+from pytests.dbt_harness import CASE_DIR, Build, copy_project, dbt_build, mart_select, require
 from recon.simulator import Fault, GroundTruth, SimulatedCase, simulate, write_case
 
 # The case's published figures (../shared/brief/case-study.txt) and what the pipeline finds.
@@ -48,8 +49,8 @@ def mart_contents(database: Path, table: str) -> tuple[list[str], list[tuple]]:
     names its warehouse's catalog, so it cannot be read through an ATTACH under another
     name."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        relation = connection.sql(f"select * from marts.{table}")
-        return relation.columns, connection.sql(f"select * from marts.{table} order by all").fetchall()
+        query = mart_select(table, across_paths=True)
+        return connection.sql(query).columns, connection.sql(f"{query} order by all").fetchall()
 
 
 def assert_same_marts(expected: Build, actual: Build) -> None:
@@ -253,3 +254,89 @@ def assert_lines_match_files(build: Build, folder: Path) -> None:
         + " from staging.base_input_rows"))
     assert len(stored) == len(expected) > 500_000
     assert stored == expected
+
+
+# ---------------------------------------------------------------------------------------
+# every format gives the same answers, data tests included, clean and malformed
+
+
+def test_simulated_folder_gives_the_seeds_data_test_results(
+    simulated_as_seeds: Build, simulated_folder: Build
+) -> None:
+    """Not only the marts: every data test passes or fails alike, with the same count of
+    rows kept, in every format (a Parquet file's rows were once counted per column)."""
+    assert simulated_folder.data_tests() == simulated_as_seeds.data_tests()
+    assert simulated_folder.statuses["input_rows_are_conserved"] == "pass"
+
+
+def test_a_clean_parquet_case_builds_clean(tmp_path: Path) -> None:
+    case = simulate(500, 6, seed=21)
+    assert case.truth.causes == ("consistent",)
+    write_case(case, tmp_path / "case", names="case", fmt="parquet")
+    build = dbt_build(tmp_path / "run", variables=format_variables(tmp_path / "case", "parquet"))
+    assert build.success and build.failed() == {}, build.failed()
+
+
+def format_variables(folder: Path, fmt: str) -> dict:
+    return {
+        "input_dir": str(folder),
+        "delta_file_glob": f"delta*.{fmt}",
+        "platform_summary_file": f"AIQ-user-summary.{fmt}",
+        "client_summary_file": f"Johnny-user-summary.{fmt}",
+    }
+
+
+def write_text_as(text: str, path: Path, fmt: str) -> None:
+    """A CSV file's text as that format: as is, gzipped, or Parquet with every column
+    kept as the text written (so a value that is not an integer stays one)."""
+    if fmt == "csv":
+        path.write_text(text)
+    elif fmt == "csv.gz":
+        path.write_bytes(gzip.compress(text.encode()))
+    else:
+        source = path.with_suffix(".source.csv")
+        source.write_text(text)
+        with duckdb.connect() as connection:
+            connection.execute(
+                "copy (select * from read_csv(?, all_varchar = true, header = true))"
+                " to '" + str(path).replace("'", "''") + "' (format parquet)", [str(source)])
+        source.unlink()
+
+
+@pytest.fixture(scope="module")
+def malformed_builds(tmp_path_factory) -> dict[str, Build]:
+    """One malformed case in every format: a superseded row with a value that is no
+    integer, a winning row written '+N', a delta file with a header only and a user twice
+    in the platform's summary."""
+    from pytests.test_bad_input import HEADER, append_line, prefix_winning_value, set_superseded
+
+    case = simulate(400, 5, seed=11)
+    source = tmp_path_factory.mktemp("malformed_source")
+    write_case(case, source, names="case")
+    texts = {path.stem: path.read_text() for path in source.glob("*.csv")}
+    texts = set_superseded("delta1", "total_spend", "abc")(texts)
+    texts = prefix_winning_value("delta2", "total_spend", "+")(texts)
+    texts = append_line("AIQ-user-summary", lambda f: f["AIQ-user-summary"].split("\n")[1])(texts)
+    texts["delta5"] = HEADER + "\n"
+    builds = {}
+    for fmt in ("csv", "csv.gz", "parquet"):
+        root = tmp_path_factory.mktemp(f"malformed_{fmt.replace('.', '_')}")
+        (root / "case").mkdir()
+        for stem, text in texts.items():
+            write_text_as(text, root / "case" / f"{stem}.{fmt}", fmt)
+        builds[fmt] = dbt_build(root / "run", variables=format_variables(root / "case", fmt))
+    return builds
+
+
+def test_malformed_case_gives_the_same_answers_in_every_format(malformed_builds) -> None:
+    csv = malformed_builds["csv"]
+    failed = csv.failed()
+    assert {name: failed.get(name) for name in (
+        "no_input_row_quarantined", "every_delta_file_has_rows", "one_row_per_user_per_summary",
+    )} == {"no_input_row_quarantined": 2, "every_delta_file_has_rows": 1,
+           "one_row_per_user_per_summary": 2}
+    assert csv.statuses["input_rows_are_conserved"] == "pass"
+    for fmt in ("csv.gz", "parquet"):
+        build = malformed_builds[fmt]
+        assert build.data_tests() == csv.data_tests(), fmt
+        assert_same_marts(csv, build)

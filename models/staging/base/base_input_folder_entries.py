@@ -7,7 +7,8 @@ FIFO (which would block a reader forever) or a broken link, and whether it can b
 It reads no file's content and never fails: base_input_rows_landed stops the build, naming
 the file, when an entry it needs cannot be read.
 
-Names are matched without regard to case (Delta2.csv and delta4.CSV are delta files). A
+Names are matched without regard to case (Delta2.csv and delta4.CSV are delta files), and
+a gzipped file by its name less .gz (delta2.csv.gz is a delta file for delta*.csv). A
 delta file's drop number is the first number in its name (delta3 (1).csv is drop 3); when
 two readable files share a number, the shorter name is read (delta3.csv before
 delta3.old.csv) and the other is listed as a second file with that number.
@@ -117,11 +118,14 @@ def list_entries(folder, is_seed_folder, delta_glob, summary_names):
         entry = {"entry_name": name, "entry_path": path, "entry_type": kind,
                  "is_symlink": is_link, "size_bytes": size}
         stem, file_format = split_format(name)
+        # the name as matched: a gzipped file by its name less .gz
+        plain = name[:-3] if name.lower().endswith(".gz") and len(name) > 3 else name
+        candidates = {name, plain}
         for input_kind, expected in summary_names.items():
-            if name.casefold() == expected.casefold():
-                entry.update(input_kind=input_kind, matches_name_exactly=name == expected)
-        if "input_kind" not in entry and delta_pattern.match(name):
-            exact = re.fullmatch(fnmatch.translate(delta_glob), name) is not None
+            if expected.casefold() in {c.casefold() for c in candidates}:
+                entry.update(input_kind=input_kind, matches_name_exactly=expected in candidates)
+        if "input_kind" not in entry and any(delta_pattern.match(c) for c in candidates):
+            exact = any(re.fullmatch(fnmatch.translate(delta_glob), c) for c in candidates)
             entry.update(input_kind="delta", matches_name_exactly=exact)
             number = re.search(r"[0-9]+", stem)
             entry["file_number"] = int(number.group()) if number else None
@@ -154,8 +158,9 @@ def first_reason(entry, is_seed_folder):
 
 
 def settle_shared_names(entries, summary_names):
-    """Of the entries naming one summary apart from case, the exact name is read; with
-    no exact one, none is (which one is meant cannot be told)."""
+    """Of the entries naming one summary (apart from case, or gzipped), the one named
+    exactly is read, the first in name order if several are; with none named exactly,
+    none is read: which one is meant cannot be told."""
     for input_kind, expected in summary_names.items():
         readable = [e for e in entries
                     if e.get("input_kind") == input_kind and e["not_read_reason"] is None]
@@ -168,7 +173,7 @@ def settle_shared_names(entries, summary_names):
                         " which one to read cannot be told")
                 elif entry is not exact[0]:
                     entry["not_read_reason"] = (
-                        f"the same name as {expected} apart from case; {expected} is read")
+                        f"a second file named {expected}: {exact[0]['entry_name']} is read")
 
 
 def settle_shared_numbers(entries):
