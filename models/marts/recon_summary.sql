@@ -98,8 +98,14 @@ mismatches as (
         sum(
             case
                 when
-                    (platform_vs_rebuilt_status <> 'match' and platform_vs_rebuilt_has_quarantined_row)
-                    or (client_vs_rebuilt_status <> 'match' and client_vs_rebuilt_has_quarantined_row)
+                    (
+                        platform_vs_rebuilt_status <> 'match'
+                        and platform_vs_rebuilt_has_quarantined_row
+                    )
+                    or (
+                        client_vs_rebuilt_status <> 'match'
+                        and client_vs_rebuilt_has_quarantined_row
+                    )
                     or (
                         client_vs_platform_status <> 'match'
                         and client_vs_platform_has_quarantined_row
@@ -110,7 +116,9 @@ mismatches as (
         ) as users_mismatched_by_quarantined_rows,
         sum(
             case
-                when client_vs_rebuilt_status <> 'match' and not client_vs_rebuilt_has_quarantined_row
+                when
+                    client_vs_rebuilt_status <> 'match'
+                    and not client_vs_rebuilt_has_quarantined_row
                     then 1
                 else 0
             end
@@ -260,76 +268,91 @@ sentences as (
     select
         *,
         case cause
-            when 'consistent' then
-                'The platform''s table, the client''s export and the deltas rebuilt agree for all '
-                || {{ n('users_on_any_side') }} || ' users.'
-            when 'summary_empty' then
-                case
-                    when platform_rows = 0 and client_rows = 0
-                        then 'The platform''s table (' || platform_summary_file
-                        || ') and the client''s export (' || client_summary_file
-                        || ') both have'
-                    when platform_rows = 0
-                        then 'The platform''s table (' || platform_summary_file || ') has'
-                    else 'The client''s export (' || client_summary_file || ') has'
-                end
-                || ' a header and no usable row: there is nothing to reconcile with the '
-                || {{ n('expected_rows') }} || ' users the deltas rebuild.'
-            when 'files_not_loaded' then
-                'The platform did not load ' || file_1 || coalesce(' and ' || file_2, '')
-                || ': replaying the load without '
-                || case when file_2 is null then 'it' else 'them' end
-                || ' reproduces the platform''s table row for row.'
-            when 'file_partially_loaded' then
-                'The platform loaded ' || file_1 || ' only up to line ' || {{ n('cut_after_line') }}
-                || ': replaying the load with the file cut there reproduces the platform''s'
-                || ' table row for row.'
-            when 'dedup_rule' then
-                'The platform kept each user''s last-arriving row instead of the one with the'
-                || ' largest batch_id: replaying that rule reproduces the platform''s table row'
-                || ' for row.'
-            when 'client_export_behind' then
-                'The platform''s table is right: it matches the deltas rebuilt row for row.'
-                || ' The client''s export reflects the deltas only up to ' || client_last_file
-                || '; later files changed '
-                || {{ n('users_mismatched_client_vs_rebuilt_otherwise') }} || ' users.'
-            when 'platform_extra_users' then
-                'The platform''s table holds ' || {{ n('users_extra_on_platform') }}
-                || ' users found in no delta file; every other row matches the deltas rebuilt.'
-            when 'platform_missing_users' then
-                'The platform''s table lacks ' || {{ n('users_missing_from_platform') }}
-                || ' users the deltas hold; every other row matches the deltas rebuilt.'
-            when 'rows_quarantined' then
-                'Every difference is in a user whose row could not be used here: apart from'
-                || ' them, the platform''s table, the client''s export and the deltas rebuilt'
-                || ' agree.'
+            when 'consistent'
+                then
+                    'The platform''s table, the client''s export and the deltas rebuilt agree'
+                    || ' for all ' || {{ n('users_on_any_side') }} || ' users.'
+            when 'summary_empty'
+                then
+                    case
+                        when platform_rows = 0 and client_rows = 0
+                            then
+                                'The platform''s table (' || platform_summary_file
+                                || ') and the client''s export (' || client_summary_file
+                                || ') both have'
+                        when platform_rows = 0
+                            then 'The platform''s table (' || platform_summary_file || ') has'
+                        else 'The client''s export (' || client_summary_file || ') has'
+                    end
+                    || ' a header and no usable row: there is nothing to reconcile with the '
+                    || {{ n('expected_rows') }} || ' users the deltas rebuild.'
+            when 'files_not_loaded'
+                then
+                    'The platform did not load ' || file_1 || coalesce(' and ' || file_2, '')
+                    || ': replaying the load without '
+                    || case when file_2 is null then 'it' else 'them' end
+                    || ' reproduces the platform''s table row for row.'
+            when 'file_partially_loaded'
+                then
+                    'The platform loaded '
+                    || file_1
+                    || ' only up to line '
+                    || {{ n('cut_after_line') }}
+                    || ': replaying the load with the file cut there reproduces the platform''s'
+                    || ' table row for row.'
+            when 'dedup_rule'
+                then
+                    'The platform kept each user''s last-arriving row instead of the one with the'
+                    || ' largest batch_id: replaying that rule reproduces the platform''s table row'
+                    || ' for row.'
+            when 'client_export_behind'
+                then
+                    'The platform''s table is right: it matches the deltas rebuilt row for row.'
+                    || ' The client''s export reflects the deltas only up to ' || client_last_file
+                    || '; later files changed '
+                    || {{ n('users_mismatched_client_vs_rebuilt_otherwise') }} || ' users.'
+            when 'platform_extra_users'
+                then
+                    'The platform''s table holds ' || {{ n('users_extra_on_platform') }}
+                    || ' users found in no delta file; every other row matches the deltas rebuilt.'
+            when 'platform_missing_users'
+                then
+                    'The platform''s table lacks ' || {{ n('users_missing_from_platform') }}
+                    || ' users the deltas hold; every other row matches the deltas rebuilt.'
+            when 'rows_quarantined'
+                then
+                    'Every difference is in a user whose row could not be used here: apart from'
+                    || ' them, the platform''s table, the client''s export and the deltas rebuilt'
+                    || ' agree.'
             else
                 'No load hypothesis reproduces the platform''s table: the closest, '
                 || best_hypothesis || ', still gets '
                 || {{ n('users_unexplained_by_best_hypothesis') }} || ' users wrong.'
         end as finding_sentence,
         case
-            when rows_quarantined > 0 then
-                {{ n('rows_quarantined') }}
-                || case when rows_quarantined = 1 then ' input row' else ' input rows' end
-                || ' could not be used and '
-                || case when rows_quarantined = 1 then 'was' else 'were' end
-                || ' quarantined (' || quarantined_rows_first
-                || case
-                    when rows_quarantined > 3
-                        then ' and ' || {{ n('rows_quarantined - 3') }} || ' more'
-                    else ''
-                end
-                || '); '
-                || case
-                    when users_mismatched_by_quarantined_rows = 0 then 'no difference hangs on them.'
-                    else {{ n('users_mismatched_by_quarantined_rows') }}
-                        || case
-                            when users_mismatched_by_quarantined_rows = 1 then ' user differs'
-                            else ' users differ'
-                        end
-                        || ' where such a row could decide the values.'
-                end
+            when rows_quarantined > 0
+                then
+                    {{ n('rows_quarantined') }}
+                    || case
+                        when rows_quarantined = 1 then ' input row could not be used and was'
+                        else ' input rows could not be used and were'
+                    end
+                    || ' quarantined (' || quarantined_rows_first
+                    || case
+                        when rows_quarantined > 3
+                            then ' and ' || {{ n('rows_quarantined - 3') }} || ' more'
+                        else ''
+                    end
+                    || '); '
+                    || case
+                        when users_mismatched_by_quarantined_rows = 0
+                            then 'no difference hangs on them.'
+                        when users_mismatched_by_quarantined_rows = 1
+                            then '1 user differs where such a row could decide the values.'
+                        else
+                            {{ n('users_mismatched_by_quarantined_rows') }}
+                            || ' users differ where such a row could decide the values.'
+                    end
         end as quarantine_sentence,
         case
             when input_files_not_read > 0
@@ -337,9 +360,10 @@ sentences as (
         end as unread_files_sentence,
         case
             when cause = 'consistent' then null
-            when users_mismatched = 0 then
-                'The client''s export and the platform''s table agree for every user (total'
-                || ' spend ' || {{ n('client_total_spend') }} || ').'
+            when users_mismatched = 0
+                then
+                    'The client''s export and the platform''s table agree for every user (total'
+                    || ' spend ' || {{ n('client_total_spend') }} || ').'
             else
                 {{ n('users_mismatched') }}
                 || ' users differ between the client''s export and the platform''s table;'
