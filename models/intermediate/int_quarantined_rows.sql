@@ -1,7 +1,6 @@
 -- Every input row that could not be used, with its file, line and reason, read once from
--- the rows landed: the per-user attribution, the file statistics and the summary count
--- and place them from here. (audit_quarantined_input_rows shows the same rows with their
--- text as read; it is a tested leaf, so nothing may be built on it.)
+-- the rows landed: the per-user attribution, the file statistics, the summary and the
+-- tested leaf audit_quarantined_input_rows all read them here.
 
 with
 
