@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pytests.dbt_harness import PROJECT_DIR
-from recon.cli import WRITE_UP_FILES
+from recon.report import WRITE_UP_FILES
 from recon.simulator import simulate, write_case
 
 

@@ -31,14 +31,9 @@ from pathlib import Path
 
 import duckdb
 
+from recon.report import WRITE_UP_FILES
+
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-# The files the write-up consists of (recon/report.py), removed when a build stops early.
-WRITE_UP_FILES = (
-    "email_to_platform_engineer.md",
-    "reply_to_client.md",
-    "reconciliation_report.html",
-    "spend_by_delta_file.png",
-)
 
 
 class StaleVerdict(Exception):

@@ -46,6 +46,8 @@ TEXT_OUTPUTS = {
     CLIENT_EMAIL: "reply_to_client.md.j2",
     HTML_REPORT: "reconciliation_report.html.j2",
 }
+# Every file write_reports writes.
+WRITE_UP_FILES = (*TEXT_OUTPUTS, CHART_PNG)
 # The key of the PNG text chunk that carries the data the chart was drawn from.
 CHART_DATA_KEY = "Description"
 

@@ -1,7 +1,7 @@
 {% macro checked_header(file) %}
-    {#- A file's column names, in file order, once they are exactly the expected ones
-        (any order); otherwise a list of what is wrong, each naming the file and line 1:
-        an empty file, a blank first line, a missing, extra, renamed or repeated column.
+    {#- What is wrong with a file's header, as a list of messages naming the file and
+        line 1 (an empty file, a blank first line, a missing, extra, renamed or repeated
+        column); empty when its columns are exactly the expected ones, in any order.
         `file` is a row of input_files_found(); a byte-order mark and CRLF line endings
         are fine. -#}
     {%- set header = file.header_columns -%}

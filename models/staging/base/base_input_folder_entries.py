@@ -14,6 +14,7 @@ two readable files share a number, the shorter name is read (delta3.csv before
 delta3.old.csv) and the other is listed as a second file with that number.
 """
 
+import errno
 import fnmatch
 import os
 import re
@@ -52,7 +53,7 @@ def entry_type(path):
     try:
         info = os.stat(path)
     except OSError as error:
-        return ("link loop" if error.errno == 40 else "broken link"), is_link, None
+        return ("link loop" if error.errno == errno.ELOOP else "broken link"), is_link, None
     mode = info.st_mode
     if stat.S_ISREG(mode):
         return "file", is_link, info.st_size
