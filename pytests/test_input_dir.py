@@ -149,13 +149,7 @@ def simulated_folder(request, tmp_path_factory, simulated: SimulatedCase) -> Bui
     fmt, crlf = request.param
     root = tmp_path_factory.mktemp(f"sim_folder_{fmt.replace('.', '_')}")
     write_case(simulated, root / "case", names="case", fmt=fmt, crlf=crlf)
-    variables = {
-        "input_dir": str(root / "case"),
-        "delta_file_glob": f"delta*.{fmt}",
-        "platform_summary_file": f"AIQ-user-summary.{fmt}",
-        "client_summary_file": f"Johnny-user-summary.{fmt}",
-    }
-    return dbt_build(root / "run", variables=variables)
+    return dbt_build(root / "run", variables=format_variables(root / "case", fmt))
 
 
 def assert_ground_truth(build: Build, truth: GroundTruth) -> None:

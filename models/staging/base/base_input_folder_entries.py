@@ -112,6 +112,7 @@ def list_entries(folder, is_seed_folder, delta_glob, summary_names):
                  "not_read_reason": f"the folder cannot be listed: {error.strerror}"}]
 
     delta_pattern = re.compile(fnmatch.translate(delta_glob), re.IGNORECASE)
+    delta_pattern_with_case = re.compile(fnmatch.translate(delta_glob))
     entries = []
     for name in names:
         path = os.path.join(folder, name)
@@ -126,7 +127,7 @@ def list_entries(folder, is_seed_folder, delta_glob, summary_names):
             if expected.casefold() in {c.casefold() for c in candidates}:
                 entry.update(input_kind=input_kind, matches_name_exactly=expected in candidates)
         if "input_kind" not in entry and any(delta_pattern.match(c) for c in candidates):
-            exact = any(re.fullmatch(fnmatch.translate(delta_glob), c) for c in candidates)
+            exact = any(delta_pattern_with_case.match(c) for c in candidates)
             entry.update(input_kind="delta", matches_name_exactly=exact)
             number = re.search(r"[0-9]+", stem)
             entry["file_number"] = int(number.group()) if number else None
