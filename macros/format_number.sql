@@ -3,14 +3,6 @@
     {{ return(adapter.dispatch('format_number', 'reconcile')(expression)) }}
 {% endmacro %}
 
-{% macro default__format_number(expression) %}
-    cast({{ expression }} as {{ api.Column.translate_type('string') }})
-{%- endmacro %}
-
 {% macro duckdb__format_number(expression) %}
     format('{:,}', {{ expression }})
-{%- endmacro %}
-
-{% macro spark__format_number(expression) %}
-    format_number({{ expression }}, 0)
 {%- endmacro %}

@@ -1,10 +1,15 @@
 {% macro generate_schema_name(custom_schema_name, node) -%}
-    {#- Use a layer's schema name as given (raw, staging, marts, ...) rather than dbt's
-        default of prefixing it with the target schema: the warehouse is one local file,
-        and `select * from marts.recon_summary` is what people type. -#}
+    {#- Where a node is written: its layer's schema (raw, staging, intermediate, marts,
+        test_failures), kept apart per target. The default target writes into DuckDB's
+        default schema, `main`, so its layers keep their bare names: `select * from
+        marts.recon_summary` is what people type. Any other target prefixes them with its
+        own schema, as dbt does by default (`ci_marts`), so two targets sharing one
+        warehouse file never overwrite each other. -#}
     {%- if custom_schema_name is none -%}
         {{ target.schema }}
-    {%- else -%}
+    {%- elif target.schema == 'main' -%}
         {{ custom_schema_name | trim }}
+    {%- else -%}
+        {{ target.schema }}_{{ custom_schema_name | trim }}
     {%- endif -%}
 {%- endmacro %}

@@ -4,14 +4,6 @@
     {{ return(adapter.dispatch('row_fingerprint', 'reconcile')(columns)) }}
 {% endmacro %}
 
-{% macro default__row_fingerprint(columns) %}
-    {{ exceptions.raise_compiler_error("row_fingerprint has no implementation for " ~ target.type) }}
-{% endmacro %}
-
 {% macro duckdb__row_fingerprint(columns) %}
     hash({{ columns | join(', ') }})
-{%- endmacro %}
-
-{% macro spark__row_fingerprint(columns) %}
-    xxhash64({{ columns | join(', ') }})
 {%- endmacro %}

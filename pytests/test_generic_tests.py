@@ -20,38 +20,31 @@ import pytest
 REPO_DIR = Path(__file__).resolve().parent.parent
 PROJECT_DIR = REPO_DIR / "integration_tests"
 GENERIC_TESTS = [
-    "expression_is_true",
-    "unique_combination_of_columns",
-    "accepted_range",
-    "no_conflicting_versions",
+    "every_row_satisfies",
+    "one_row_per",
+    "value_within_range",
 ]
 
 # Every data test in integration_tests and how many rows it must return. The
 # expected-failure applications assert the same count themselves (error_if: "!=K"),
 # this list makes sure none is added, dropped or loosened unnoticed.
 EXPECTED_ROWS = {
-    "expression_is_true__pass__low_le_high": 0,
-    "expression_is_true__pass__or_expression_is_wrapped": 0,
-    "expression_is_true__fail__false_and_null_rows": 4,
-    "expression_is_true__fail__null_safe_expression": 1,
-    "accepted_range__pass__min_and_max": 0,
-    "accepted_range__pass__min_only": 0,
-    "accepted_range__pass__max_only": 0,
-    "accepted_range__fail__min_and_max": 4,
-    "accepted_range__fail__min_only": 2,
-    "accepted_range__fail__max_only": 2,
-    "accepted_range__fail__negative_min_is_inclusive": 1,
-    "unique_combination_of_columns__pass__two_columns": 0,
-    "unique_combination_of_columns__pass__unique_column": 0,
-    "unique_combination_of_columns__fail__every_duplicated_row": 7,
-    "unique_combination_of_columns__fail__one_column": 9,
-    "unique_combination_of_columns__fail__every_row_doubled": 14,
-    "no_conflicting_versions__pass__resent_rows": 0,
-    "no_conflicting_versions__pass__whole_file_resent": 0,
-    "no_conflicting_versions__fail__key_without_batch": 2,
-    "no_conflicting_versions__fail__all_rows_of_conflicting_keys": 7,
-    "no_conflicting_versions__fail__only_listed_values_compared": 5,
-    "no_conflicting_versions__fail__every_copy_of_a_resent_row": 4,
+    "every_row_satisfies__pass__low_le_high": 0,
+    "every_row_satisfies__pass__or_expression_is_wrapped": 0,
+    "every_row_satisfies__fail__false_and_null_rows": 4,
+    "every_row_satisfies__fail__null_safe_expression": 1,
+    "value_within_range__pass__min_and_max": 0,
+    "value_within_range__pass__min_only": 0,
+    "value_within_range__pass__max_only": 0,
+    "value_within_range__fail__min_and_max": 4,
+    "value_within_range__fail__min_only": 2,
+    "value_within_range__fail__max_only": 2,
+    "value_within_range__fail__negative_min_is_inclusive": 1,
+    "one_row_per__pass__two_columns": 0,
+    "one_row_per__pass__unique_column": 0,
+    "one_row_per__fail__every_duplicated_row": 7,
+    "one_row_per__fail__one_column": 9,
+    "one_row_per__fail__every_row_doubled": 10,
 }
 
 
@@ -61,7 +54,7 @@ class Node(NamedTuple):
     # What dbt reports: 0 for a test that passed, also one that returned K rows it
     # was configured to accept; the stored failures table has the real count.
     failures: int | None
-    # For a generic test: its macro as "namespace.name", e.g. "reconcile.accepted_range".
+    # For a generic test: its macro as "namespace.name", e.g. "reconcile.value_within_range".
     generic_test: str | None
     relation: str | None
 
@@ -194,48 +187,32 @@ def test_each_generic_test_is_applied_to_pass_and_to_fail(suite: Run, generic_te
     assert any(counts), f"{generic_test} is never applied where it must fail"
 
 
-def test_expression_is_true_returns_false_and_null_rows(suite: Run) -> None:
-    rows = suite.stored_failures("expression_is_true__fail__false_and_null_rows", "id, low, high")
+def test_every_row_satisfies_returns_false_and_null_rows(suite: Run) -> None:
+    rows = suite.stored_failures("every_row_satisfies__fail__false_and_null_rows", "id, low, high")
     assert rows == [(2, 7, 2), (3, None, 4), (4, 2, None), (5, None, None)]
 
 
-def test_accepted_range_returns_rows_outside_the_bounds(suite: Run) -> None:
+def test_value_within_range_returns_rows_outside_the_bounds(suite: Run) -> None:
     def returned(test_name: str) -> list[tuple]:
         return suite.stored_failures(test_name, "id, score")
 
-    assert returned("accepted_range__fail__min_and_max") == [(1, -5), (2, -1), (6, 11), (7, 20)]
-    assert returned("accepted_range__fail__min_only") == [(1, -5), (2, -1)]
-    assert returned("accepted_range__fail__max_only") == [(6, 11), (7, 20)]
-    assert returned("accepted_range__fail__negative_min_is_inclusive") == [(1, -5)]
+    assert returned("value_within_range__fail__min_and_max") == [(1, -5), (2, -1), (6, 11), (7, 20)]
+    assert returned("value_within_range__fail__min_only") == [(1, -5), (2, -1)]
+    assert returned("value_within_range__fail__max_only") == [(6, 11), (7, 20)]
+    assert returned("value_within_range__fail__negative_min_is_inclusive") == [(1, -5)]
 
 
 def test_unique_combination_returns_every_row_of_a_shared_combination(suite: Run) -> None:
     rows = suite.stored_failures(
-        "unique_combination_of_columns__fail__every_duplicated_row",
+        "one_row_per__fail__every_duplicated_row",
         "source_line",
     )
     # Every row of a shared combination (groups of 3, 2 and 2), not one per combination.
     assert rows == [(1,), (2,), (3,), (4,), (5,), (9,), (10,)]
 
 
-def test_no_conflicting_versions_returns_every_row_of_a_conflicting_key(suite: Run) -> None:
-    rows = suite.stored_failures(
-        "no_conflicting_versions__fail__all_rows_of_conflicting_keys",
-        "user_id, total_spend, loyalty_credits, source_line",
-    )
-    assert rows == [
-        (1, 100, 5, 1),
-        (1, 100, 5, 2),
-        (1, 120, 5, 3),
-        (2, 0, 0, 4),
-        (2, None, 0, 5),
-        (5, 10, 1, 9),
-        (5, 10, 2, 10),
-    ]
-
-
 def test_passing_applications_store_an_empty_table(suite: Run) -> None:
-    assert suite.stored_failures("no_conflicting_versions__pass__resent_rows", "*") == []
+    assert suite.stored_failures("one_row_per__pass__two_columns", "*") == []
 
 
 # Throwaway projects for what the suite itself cannot hold: a parse error, and edge
@@ -265,7 +242,7 @@ def run_scratch(
     return dbt(command, project, tmp_path)
 
 
-def test_accepted_range_without_bounds_is_a_compile_error(
+def test_value_within_range_without_bounds_is_a_compile_error(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     run = run_scratch(
@@ -279,69 +256,34 @@ def test_accepted_range_without_bounds_is_a_compile_error(
             columns:
               - name: score
                 data_tests:
-                  - reconcile.accepted_range
+                  - reconcile.value_within_range
         """,
         command="parse",
     )
     assert not run.success
-    assert "accepted_range needs min_value or max_value" in str(run.exception)
+    assert "value_within_range needs min_value or max_value" in str(run.exception)
 
 
-def test_no_conflicting_versions_returns_conflicts_under_a_null_key(
+def test_one_row_per_with_columns_named_like_its_own_ctes(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     run = run_scratch(
         monkeypatch,
         tmp_path,
-        {
-            "null_keys": """
-                user_id,batch_id,total_spend
-                1,1,100
-                ,1,10
-                ,1,20
-                2,,30
-                2,,40
-            """
-        },
-        """
-        version: 2
-        seeds:
-          - name: null_keys
-            data_tests:
-              - reconcile.no_conflicting_versions:
-                  name: null_key_conflicts
-                  arguments:
-                    key_columns: [user_id, batch_id]
-                    value_columns: [total_spend]
-                  config:
-                    error_if: "!=4"
-                    warn_if: "!=4"
-        """,
-    )
-    assert run.nodes["null_key_conflicts"].status == "pass"
-    assert run.stored_count("null_key_conflicts") == 4
-
-
-def test_unique_combination_with_a_column_named_like_its_counter(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    run = run_scratch(
-        monkeypatch,
-        tmp_path,
-        {"clash": "id,rows_sharing_combination\n1,1\n1,1\n"},
+        {"clash": "tested,shared_keys\n1,1\n1,1\n2,1\n"},
         """
         version: 2
         seeds:
           - name: clash
             data_tests:
-              - reconcile.unique_combination_of_columns:
-                  name: counter_name_clash
+              - reconcile.one_row_per:
+                  name: cte_name_clash
                   arguments:
-                    combination_of_columns: [id]
+                    key_columns: [tested, shared_keys]
                   config:
                     error_if: "!=2"
                     warn_if: "!=2"
         """,
     )
-    assert run.nodes["counter_name_clash"].status == "pass"
-    assert run.stored_count("counter_name_clash") == 2
+    assert run.nodes["cte_name_clash"].status == "pass"
+    assert run.stored_count("cte_name_clash") == 2

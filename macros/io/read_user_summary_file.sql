@@ -9,12 +9,6 @@
     {{ return(adapter.dispatch('read_user_summary_file', 'reconcile')(file)) }}
 {% endmacro %}
 
-{% macro default__read_user_summary_file(file) %}
-    {{ exceptions.raise_compiler_error(
-        "Reading input files is implemented for DuckDB only; on " ~ target.type
-        ~ ", declare the files as a source read natively by the engine.") }}
-{% endmacro %}
-
 {% macro duckdb__read_user_summary_file(file) %}
     {%- if file.file_format == 'parquet' -%}
         (

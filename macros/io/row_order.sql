@@ -6,12 +6,6 @@
     {{ return(adapter.dispatch('row_position', 'reconcile')()) }}
 {% endmacro %}
 
-{% macro default__row_position() %}
-    {{ exceptions.raise_compiler_error(
-        "Line numbers from the order rows were written are implemented for DuckDB only; on "
-        ~ target.type ~ ", read each file with the engine's own row number.") }}
-{% endmacro %}
-
 {% macro duckdb__row_position() %}
     rowid
 {%- endmacro %}
@@ -22,11 +16,6 @@
         them: the line numbers in base_input_rows are the order the rows were written,
         so without it they would silently be wrong. Execute time only. -#}
     {{ return(adapter.dispatch('assert_reads_keep_file_order', 'reconcile')()) }}
-{% endmacro %}
-
-{% macro default__assert_reads_keep_file_order() %}
-    {{ exceptions.raise_compiler_error(
-        "Reading input files is implemented for DuckDB only; on " ~ target.type ~ ".") }}
 {% endmacro %}
 
 {% macro duckdb__assert_reads_keep_file_order() %}
@@ -41,4 +30,3 @@
         {%- endif -%}
     {%- endif -%}
 {% endmacro %}
-

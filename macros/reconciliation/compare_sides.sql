@@ -10,8 +10,8 @@
         when not has_{{ reference }}_row then 'extra'
         when
             {%- for column in user_summary_value_columns() %}
-            {{ "and " if not loop.first }}{{ null_safe_equal(
-                reference ~ '_' ~ column, compared ~ '_' ~ column) }}
+            {{ "and " if not loop.first }}{{ reference }}_{{ column }}
+            is not distinct from {{ compared }}_{{ column }}
             {%- endfor %}
             then 'match'
         else 'value_mismatch'
@@ -22,8 +22,8 @@
                 ', ',
                 {%- for column in user_summary_value_columns() %}
                 case
-                    when not {{ null_safe_equal(
-                        reference ~ '_' ~ column, compared ~ '_' ~ column) }}
+                    when {{ reference }}_{{ column }}
+                        is distinct from {{ compared }}_{{ column }}
                         then '{{ column }}'
                 end{{ "," if not loop.last }}
                 {%- endfor %}
@@ -31,10 +31,4 @@
     end as {{ name }}_differing_columns,
     coalesce({{ reference }}_total_spend, 0)
     - coalesce({{ compared }}_total_spend, 0) as {{ name }}_spend_difference
-{%- endmacro %}
-
-
-{% macro null_safe_equal(left, right) %}
-    {#- True when both are equal or both are null; portable across engines. -#}
-    ({{ left }} = {{ right }} or ({{ left }} is null and {{ right }} is null))
 {%- endmacro %}

@@ -24,7 +24,7 @@ final as (
         {%- for column in user_summary_value_columns() %}
         case
             when has_{{ reference }}_row and has_{{ compared }}_row
-                then {{ null_safe_equal(reference ~ '_' ~ column, compared ~ '_' ~ column) }}
+                then {{ reference }}_{{ column }} is not distinct from {{ compared }}_{{ column }}
         end as is_{{ column }}_equal,
         {%- endfor %}
         {%- for side in [reference, compared] %}

@@ -5,14 +5,6 @@
     {{ return(adapter.dispatch('parse_integer', 'reconcile')(text)) }}
 {% endmacro %}
 
-{% macro default__parse_integer(text) %}
-    {%- set parsed = dbt.safe_cast(text, api.Column.translate_type('bigint')) -%}
-    case
-        when {{ dbt.cast(parsed, api.Column.translate_type('string')) }} = {{ text }}
-            then {{ parsed }}
-    end
-{%- endmacro %}
-
 {% macro duckdb__parse_integer(text) %}
     {#- dbt.safe_cast is a plain cast on DuckDB, which raises: try_cast returns null -#}
     case

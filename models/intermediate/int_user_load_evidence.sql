@@ -30,8 +30,8 @@ versions_against_platform as (
         versions.*,
         platform.user_id is not null as has_platform_row,
         {%- for column in user_summary_value_columns() %}
-        {{ "" if loop.first else "and " }}{{ null_safe_equal(
-            'versions.' ~ column, 'platform.' ~ column) }}
+        {{ "" if loop.first else "and " }}versions.{{ column }}
+        is not distinct from platform.{{ column }}
         {%- endfor %}
             as is_platform_row
     from versions

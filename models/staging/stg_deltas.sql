@@ -1,10 +1,9 @@
 -- Every usable row of every delta file, typed, with its lineage: the file, its place in
 -- the drop order, the row's line. Rows that do not parse stay in base_input_rows with
 -- their reason (see audit_quarantined_input_rows).
--- A view, like the other staging models: a stored copy of 60M rows took 9 s to write,
--- more than its readers (the dedup, the traces, the file statistics, the input checks)
--- spend numbering the lines again (the build: 99 s against 103 s, BENCHMARKS.md). The
--- two summaries it is joined to are tables, so the traces plan by their exact size.
+-- A view: writing a stored copy costs more than its readers (the dedup, the traces, the
+-- file statistics, the input checks) spend numbering the lines again (BENCHMARKS.md).
+-- The two summaries it is joined to are tables, so the traces plan by their exact size.
 
 with
 

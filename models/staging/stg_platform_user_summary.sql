@@ -1,7 +1,6 @@
 -- The platform's (AIQ's) loaded user-summary table: its usable rows, typed.
--- A table: the traces join it to every delta row and plan that join by its size (when
--- every staging model was a view, the traces took 59 and 88 s at 60M rows, against
--- 5 s each now: BENCHMARKS.md).
+-- A table: the traces join it to every delta row and plan that join by its exact size
+-- (BENCHMARKS.md has what a view cost).
 
 {{ config(materialized='table') }}
 

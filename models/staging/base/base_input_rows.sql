@@ -30,7 +30,7 @@ files as (
 ),
 
 -- its own scan of the landed table, not of the CTE above: a CTE read twice is
--- materialised, and at 80M rows that copy took 10 s of every read of this view
+-- materialised, a copy every read of this view would pay for (BENCHMARKS.md)
 file_starts as (
     select
         file_index,
@@ -110,7 +110,7 @@ final as (
         placed.{{ column }},
         {%- endfor %}
         {%- for column in user_summary_columns() %}
-        {{ list_element('placed.values_as_read', loop.index) }} as {{ column }}_text,
+        placed.values_as_read[{{ loop.index }}] as {{ column }}_text,
         {%- endfor %}
         placed.quarantine_reason
     from placed

@@ -5,8 +5,7 @@
 -- A file is known here by its file_index (base_input_folder_entries); its name and each
 -- row's line number are added by the view base_input_rows. The line is the row's place in
 -- this table: numbering the rows while reading (row_number() over ()) would force the
--- read onto one thread, and at 60M rows that alone took 90 s where the read itself takes
--- 10 (BENCHMARKS.md).
+-- read onto one thread (BENCHMARKS.md).
 -- The files to read, and whether each can be, are found by the models this one reads
 -- when it runs (macro input_files_found): a missing summary, a file that cannot be
 -- decoded or a header that is not the expected one stops the build naming the file.
@@ -61,8 +60,8 @@ final as (
         {{ column }},
         {%- endfor %}
         -- the reason and the values as read are spelled out only for a row that could
-        -- not be used; the values go in one list column, far cheaper to store at 80M
-        -- rows than five mostly empty ones (BENCHMARKS.md)
+        -- not be used; the values go in one list column, cheaper to store than five
+        -- mostly empty ones (BENCHMARKS.md)
         case
             when is_quarantined then concat_ws(
                 '; ',

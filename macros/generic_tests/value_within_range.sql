@@ -1,8 +1,8 @@
-{% test accepted_range(model, column_name, min_value=none, max_value=none) %}
+{% test value_within_range(model, column_name, min_value=none, max_value=none) %}
     {#- Every value lies within [min_value, max_value] (either bound may be left out);
         fails with the rows outside. Nulls are not_null's business. -#}
 {%- if min_value is none and max_value is none -%}
-    {{ exceptions.raise_compiler_error("accepted_range needs min_value or max_value") }}
+    {{ exceptions.raise_compiler_error("value_within_range needs min_value or max_value") }}
 {%- endif %}
 with
 

@@ -1,4 +1,4 @@
-{% test expression_is_true(model, expression, column_name=none) %}
+{% test every_row_satisfies(model, expression, column_name=none) %}
     {#- Every row satisfies the expression; fails with the rows that do not (a null
         result counts as not satisfied). Applied to a column, the expression is about
         that column: `column_name >= 0` is written `expression: ">= 0"`. -#}
