@@ -173,7 +173,8 @@ def test_html_report_shows_the_chart_and_the_tables(docs_site, tmp_path) -> None
     page = PROJECT_DIR / "reports" / report.HTML_REPORT
     require(page, "the committed HTML report")
     dom = chromium(page.as_uri(), tmp_path / "profile")
-    summary = build.one("select cause, root_cause from marts.recon_summary")
+    summary = build.one("select * from marts.recon_summary")
+    summary["root_cause"] = report.root_cause(summary)
     files = [f for (f,) in build.query(
         "select source_file from marts.recon_delta_files order by file_position")]
     text = visible_text(dom)

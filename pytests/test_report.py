@@ -207,7 +207,7 @@ def test_html_report_carries_the_chart_and_the_figures(shipped) -> None:
     assert "<svg" in html and html.count("</svg>") == 1
     for file, in build.query("select source_file from marts.recon_delta_files"):
         assert f">{file}</text>" in html or f">{file}<" in html
-    assert summary["root_cause"].replace("'", "&#39;") in html
+    assert report.root_cause(summary).replace("'", "&#39;") in html
     assert f'href="{report.CHART_PNG}"' in html
     with Image.open(out / report.CHART_PNG) as image:
         assert image.format == "PNG" and image.size[0] >= 800

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import duckdb
 
-from recon.report import WRITE_UP_FILES
+from recon.report import WRITE_UP_FILES, root_cause
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -200,7 +200,7 @@ def format_summary(summary: dict) -> str:
         "",
         f"  cause: {summary['cause']}"
         f" ({'explained' if summary['explained'] else 'not explained'})",
-        *textwrap.wrap(summary["root_cause"] or "", 88, initial_indent="  ",
+        *textwrap.wrap(root_cause(summary), 88, initial_indent="  ",
                        subsequent_indent="  "),
     ]
     return "\n".join(lines)

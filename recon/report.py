@@ -40,6 +40,7 @@ PARTIES_FILE = TEMPLATE_DIR / "parties.yml"
 ENGINEER_EMAIL = "email_to_platform_engineer.md"
 CLIENT_EMAIL = "reply_to_client.md"
 HTML_REPORT = "reconciliation_report.html"
+ROOT_CAUSE = "root_cause.txt.j2"
 CHART_PNG = "spend_by_delta_file.png"
 TEXT_OUTPUTS = {
     ENGINEER_EMAIL: "email_to_platform_engineer.md.j2",
@@ -296,6 +297,7 @@ def collect(database: Path) -> dict:
         later_than_client = [f for f in files if f["file_position"] > cutoff]
     return {
         "summary": summary,
+        "root_cause": root_cause(summary),
         "files": files,
         "named_files": named_files,
         "files_after_client_export": later_than_client,
@@ -513,6 +515,14 @@ def environment() -> jinja2.Environment:
     )
     env.globals.update(percent=_percent, plural=_plural)
     return env
+
+
+def root_cause(summary: dict) -> str:
+    """The root cause in a few sentences, worded by recon/templates/root_cause.txt.j2 from
+    recon_summary's row: the one place the finding is put in words (the command line's
+    summary, the emails and the HTML report all use it)."""
+    text = environment().get_template(ROOT_CAUSE).render(s=summary)
+    return " ".join(line.strip() for line in text.splitlines() if line.strip())
 
 
 def _tidy(text: str) -> str:

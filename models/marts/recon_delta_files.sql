@@ -98,7 +98,7 @@ final as (
         user_count,
         min_batch_id,
         max_batch_id,
-        total_spend,
+        cast(total_spend as bigint) as total_spend,
         last_line_number,
         rows_quarantined,
         blank_line_count,
@@ -106,12 +106,12 @@ final as (
         numbers_missing_before,
         overlaps_earlier_batch_ids,
         winning_users,
-        winning_users_on_platform,
-        winning_total_spend,
-        winning_total_spend_on_platform,
+        cast(winning_users_on_platform as bigint) as winning_users_on_platform,
+        cast(winning_total_spend as bigint) as winning_total_spend,
+        cast(winning_total_spend_on_platform as bigint) as winning_total_spend_on_platform,
         platform_rows_traced,
-        spend_gap_attributed,
-        users_mismatched_attributed,
+        cast(spend_gap_attributed as bigint) as spend_gap_attributed,
+        cast(users_mismatched_attributed as bigint) as users_mismatched_attributed,
         case
             when winning_users = 0 then 'undetermined'
             when

@@ -1,12 +1,11 @@
 -- The reconciliation in one row: what each side holds and sums to, the gap, how many
 -- users disagree in each comparison, and the cause, named from the load hypothesis
 -- that reproduces the platform's table, the rows that could not be used and the files
--- found but not read. Totals are summed over the tables as delivered (what finance and
--- the platform each sum), not over the joined users. invocation_id names the build that
--- wrote the row, so a reader can tell this build's verdict from an earlier one's.
-
-{%- set n = format_number %}
-
+-- found but not read. These are the facts the write-up's sentences are made of; the
+-- sentences themselves are worded in one place, recon/templates/root_cause.txt.j2.
+-- Totals are summed over the tables as delivered (what finance and the platform each
+-- sum), not over the joined users. invocation_id names the build that wrote the row, so
+-- a reader can tell this build's verdict from an earlier one's.
 with
 
 deltas as (
@@ -263,145 +262,38 @@ classified as (
     from combined
 ),
 
--- the root cause in sentences, each from the facts above
-sentences as (
-    select
-        *,
-        case cause
-            when 'consistent'
-                then
-                    'The platform''s table, the client''s export and the deltas rebuilt agree'
-                    || ' for all ' || {{ n('users_on_any_side') }} || ' users.'
-            when 'summary_empty'
-                then
-                    case
-                        when platform_rows = 0 and client_rows = 0
-                            then
-                                'The platform''s table (' || platform_summary_file
-                                || ') and the client''s export (' || client_summary_file
-                                || ') both have'
-                        when platform_rows = 0
-                            then 'The platform''s table (' || platform_summary_file || ') has'
-                        else 'The client''s export (' || client_summary_file || ') has'
-                    end
-                    || ' a header and no usable row: there is nothing to reconcile with the '
-                    || {{ n('expected_rows') }} || ' users the deltas rebuild.'
-            when 'files_not_loaded'
-                then
-                    'The platform did not load ' || file_1 || coalesce(' and ' || file_2, '')
-                    || ': replaying the load without '
-                    || case when file_2 is null then 'it' else 'them' end
-                    || ' reproduces the platform''s table row for row.'
-            when 'file_partially_loaded'
-                then
-                    'The platform loaded '
-                    || file_1
-                    || ' only up to line '
-                    || {{ n('cut_after_line') }}
-                    || ': replaying the load with the file cut there reproduces the platform''s'
-                    || ' table row for row.'
-            when 'dedup_rule'
-                then
-                    'The platform kept each user''s last-arriving row instead of the one with the'
-                    || ' largest batch_id: replaying that rule reproduces the platform''s table row'
-                    || ' for row.'
-            when 'client_export_behind'
-                then
-                    'The platform''s table is right: it matches the deltas rebuilt row for row.'
-                    || ' The client''s export reflects the deltas only up to ' || client_last_file
-                    || '; later files changed '
-                    || {{ n('users_mismatched_client_vs_rebuilt_otherwise') }} || ' users.'
-            when 'platform_extra_users'
-                then
-                    'The platform''s table holds ' || {{ n('users_extra_on_platform') }}
-                    || ' users found in no delta file; every other row matches the deltas rebuilt.'
-            when 'platform_missing_users'
-                then
-                    'The platform''s table lacks ' || {{ n('users_missing_from_platform') }}
-                    || ' users the deltas hold; every other row matches the deltas rebuilt.'
-            when 'rows_quarantined'
-                then
-                    'Every difference is in a user whose row could not be used here: apart from'
-                    || ' them, the platform''s table, the client''s export and the deltas rebuilt'
-                    || ' agree.'
-            else
-                'No load hypothesis reproduces the platform''s table: the closest, '
-                || best_hypothesis || ', still gets '
-                || {{ n('users_unexplained_by_best_hypothesis') }} || ' users wrong.'
-        end as finding_sentence,
-        case
-            when rows_quarantined > 0
-                then
-                    {{ n('rows_quarantined') }}
-                    || case
-                        when rows_quarantined = 1 then ' input row could not be used and was'
-                        else ' input rows could not be used and were'
-                    end
-                    || ' quarantined (' || quarantined_rows_first
-                    || case
-                        when rows_quarantined > 3
-                            then ' and ' || {{ n('rows_quarantined - 3') }} || ' more'
-                        else ''
-                    end
-                    || '); '
-                    || case
-                        when users_mismatched_by_quarantined_rows = 0
-                            then 'no difference hangs on them.'
-                        when users_mismatched_by_quarantined_rows = 1
-                            then '1 user differs where such a row could decide the values.'
-                        else
-                            {{ n('users_mismatched_by_quarantined_rows') }}
-                            || ' users differ where such a row could decide the values.'
-                    end
-        end as quarantine_sentence,
-        case
-            when input_files_not_read > 0
-                then 'Found but not read: ' || input_files_not_read_list || '.'
-        end as unread_files_sentence,
-        case
-            when cause = 'consistent' then null
-            when users_mismatched = 0
-                then
-                    'The client''s export and the platform''s table agree for every user (total'
-                    || ' spend ' || {{ n('client_total_spend') }} || ').'
-            else
-                {{ n('users_mismatched') }}
-                || ' users differ between the client''s export and the platform''s table;'
-                || ' the client''s total spend (' || {{ n('client_total_spend') }} || ') is '
-                || {{ n('abs(spend_gap)') }}
-                || case when spend_gap >= 0 then ' more' else ' less' end
-                || ' than the platform''s (' || {{ n('platform_total_spend') }} || ').'
-        end as gap_sentence
-    from classified
-),
-
 final as (
     select
         delta_files,
-        delta_rows,
+        cast(delta_rows as bigint) as delta_rows,
         expected_rows,
         platform_rows,
         client_rows,
-        client_total_spend,
-        platform_total_spend,
-        expected_total_spend,
-        spend_gap,
-        users_mismatched,
-        users_mismatched_platform_vs_rebuilt,
-        users_mismatched_client_vs_rebuilt,
-        user_spend_differences_client_vs_platform,
-        user_spend_differences_platform_vs_rebuilt,
-        user_spend_differences_client_vs_rebuilt,
-        spend_gap_unattributed,
+        cast(client_total_spend as bigint) as client_total_spend,
+        cast(platform_total_spend as bigint) as platform_total_spend,
+        cast(expected_total_spend as bigint) as expected_total_spend,
+        cast(spend_gap as bigint) as spend_gap,
+        cast(users_mismatched as bigint) as users_mismatched,
+        cast(users_mismatched_platform_vs_rebuilt as bigint)
+            as users_mismatched_platform_vs_rebuilt,
+        cast(users_mismatched_client_vs_rebuilt as bigint) as users_mismatched_client_vs_rebuilt,
+        cast(user_spend_differences_client_vs_platform as bigint)
+            as user_spend_differences_client_vs_platform,
+        cast(user_spend_differences_platform_vs_rebuilt as bigint)
+            as user_spend_differences_platform_vs_rebuilt,
+        cast(user_spend_differences_client_vs_rebuilt as bigint)
+            as user_spend_differences_client_vs_rebuilt,
         users_on_any_side,
+        cast(spend_gap_unattributed as bigint) as spend_gap_unattributed,
         best_hypothesis,
         hypothesis_kind,
         file_1,
         file_2,
         cut_after_line,
-        users_unexplained_by_best_hypothesis,
-        users_missing_from_platform,
-        users_extra_on_platform,
+        cast(users_unexplained_by_best_hypothesis as bigint)
+            as users_unexplained_by_best_hypothesis,
+        cast(users_missing_from_platform as bigint) as users_missing_from_platform,
+        cast(users_extra_on_platform as bigint) as users_extra_on_platform,
         explains_every_row_held,
         client_last_file,
         is_client_export_behind,
@@ -409,16 +301,16 @@ final as (
         client_summary_file,
         rows_quarantined,
         quarantined_rows_first,
-        users_mismatched_by_quarantined_rows,
+        cast(users_mismatched_by_quarantined_rows as bigint)
+            as users_mismatched_by_quarantined_rows,
         input_files_not_read,
         input_files_not_read_list,
         cause,
         cause <> 'unexplained' as explained,
-        concat_ws(
-            ' ', finding_sentence, quarantine_sentence, unread_files_sentence, gap_sentence
-        ) as root_cause,
+        cast(users_mismatched_client_vs_rebuilt_otherwise as bigint)
+            as users_mismatched_client_vs_rebuilt_otherwise,
         {{ text_literal(invocation_id) }} as invocation_id
-    from sentences
+    from classified
 )
 
 select * from final
