@@ -362,7 +362,7 @@ CORPUS: dict[str, tuple] = {
     "blank_value": (set_superseded("delta1", "loyalty_credits", ""),
                     FailingTest("no_input_row_quarantined", 1)),
     "negative_amount": (set_superseded("delta0", "total_spend", "-50"),
-                        FailingTest("value_within_range_audit_delta_rows_total_spend__0", 1)),
+                        FailingTest("value_within_range_recon_delta_rows_total_spend__0", 1)),
     "same_user_twice_in_a_file": (
         append_line("delta1", lambda f: lines(f["delta1"])[superseded_line(f, "delta1") - 1]),
         FailingTest("one_row_per_user_per_delta_file", 2)),
@@ -532,7 +532,7 @@ def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clea
     staged = dict(build.query(
         "select source_file, count(*) from staging.stg_deltas group by all"))
     quarantined = dict(build.query(
-        "select source_file, count(*) from audit.audit_quarantined_input_rows group by all"))
+        "select source_file, count(*) from marts.recon_quarantined_rows group by all"))
     entries = folder_entries(build)
     assert set(entries) == {file_name(path, key) for key in files}
     for key, text in files.items():
@@ -557,7 +557,7 @@ def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clea
     assert all(build.statuses[m] == "success" for m in MODELS)
     if answer.name == "no_input_row_quarantined":
         (reason,) = build.query(
-            "select quarantine_reason from audit.audit_quarantined_input_rows")[0]
+            "select quarantine_reason from marts.recon_quarantined_rows")[0]
         assert " is " in reason
     if answer.check:
         answer.check(build, files)

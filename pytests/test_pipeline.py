@@ -246,3 +246,33 @@ def test_models_with_failing_tests_feed_no_other_model(shipped: Build) -> None:
         if parents and all(children.get(parent) for parent in parents)
     }
     assert blocking == {}
+
+
+FINDINGS_ON_THE_SHIPPED_SEEDS = {
+    "platform_matches_rebuilt_for_every_user",
+    "platform_matches_client_for_every_user",
+    "platform_total_spend_equals_client_total_spend",
+    "platform_total_spend_equals_rebuilt_total_spend",
+    "every_delta_file_was_loaded",
+    "reconciliation_finds_nothing_wrong",
+}
+
+
+def test_the_shipped_seeds_fail_findings_only(shipped: Build) -> None:
+    assert not shipped.success
+    assert set(shipped.failed()) == FINDINGS_ON_THE_SHIPPED_SEEDS
+
+
+def test_findings_warn_with_the_var_and_the_pipeline_selector_leaves_them_out(
+    tmp_path: Path,
+) -> None:
+    warned = dbt_build(tmp_path / "warn", variables={"findings_as_warnings": True})
+    assert warned.success, warned.errors()
+    warnings = {name for name, status in warned.statuses.items() if status == "warn"}
+    assert warnings == FINDINGS_ON_THE_SHIPPED_SEEDS
+    pipeline = dbt_build(tmp_path / "pipeline", extra_args=("--selector", "pipeline"))
+    assert pipeline.success, pipeline.errors()
+    assert not FINDINGS_ON_THE_SHIPPED_SEEDS & set(pipeline.statuses)
+    assert "input_rows_are_conserved" in pipeline.statuses
+    assert pipeline.statuses.keys() >= {"recon_summary", "recon_delta_files"}
+

@@ -13,8 +13,8 @@ deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
 
--- not the audit leaf: a model downstream of a tested leaf would be skipped whenever its
--- test fails
+-- not the mart recon_quarantined_rows: a model downstream of a tested mart would be
+-- skipped whenever its test fails
 quarantined as (
     select * from {{ ref('int_quarantined_rows') }}
     where input_kind = 'delta'
@@ -29,7 +29,9 @@ row_stats as (
         max(batch_id) as max_batch_id,
         sum(total_spend) as total_spend,
         max(source_line_number) as last_line_number,
-        sum({{ row_fingerprint(user_summary_columns()) }}) as content_fingerprint
+        sum({{ row_fingerprint(
+            ['user_id', 'total_spend', 'count_saved_items', 'loyalty_credits', 'batch_id']
+        ) }}) as content_fingerprint
     from deltas
     group by file_position
 ),

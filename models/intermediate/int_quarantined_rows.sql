@@ -1,6 +1,6 @@
 -- Every input row that could not be used, with its file, line and reason, read once from
 -- the rows landed: the per-user attribution, the file statistics, the summary and the
--- tested leaf audit_quarantined_input_rows all read them here.
+-- mart recon_quarantined_rows all read them here.
 
 with
 
@@ -15,14 +15,20 @@ final as (
         file_position,
         source_line_number,
         quarantine_reason,
-        {%- for column in user_summary_columns() %}
-        {{ column }},
-        {{ column }}_text,
-        {%- endfor %}
+        user_id,
+        user_id_text,
+        total_spend,
+        total_spend_text,
+        count_saved_items,
+        count_saved_items_text,
+        loyalty_credits,
+        loyalty_credits_text,
+        batch_id,
+        batch_id_text,
         -- as a lenient loader would read it: the platform's may have loaded this row
-        coalesce(user_id, try_cast(user_id_text as {{ dbt.type_bigint() }}))
+        coalesce(user_id, try_cast(user_id_text as bigint))
             as user_id_read_leniently,
-        coalesce(batch_id, try_cast(batch_id_text as {{ dbt.type_bigint() }}))
+        coalesce(batch_id, try_cast(batch_id_text as bigint))
             as batch_id_read_leniently
     from input_rows
     where quarantine_reason is not null

@@ -1,7 +1,8 @@
 -- Fails with every row of a user listed twice in one delta file, each with its file
 -- and line. Only a file with more rows than users (int_delta_file_stats) can hold such
 -- a user, so only those files are searched: the check costs nothing on clean files,
--- where grouping every delta row by file and user took 15-20 s at 60M rows.
+-- where grouping every delta row by file and user is one of the build's dearest steps
+-- (BENCHMARKS.md).
 
 with
 
@@ -12,10 +13,10 @@ files_with_repeats as (
 ),
 
 delta_rows as (
-    select audit_delta_rows.*
-    from {{ ref('audit_delta_rows') }} as audit_delta_rows
+    select recon_delta_rows.*
+    from {{ ref('recon_delta_rows') }} as recon_delta_rows
     inner join files_with_repeats
-        on audit_delta_rows.file_position = files_with_repeats.file_position
+        on recon_delta_rows.file_position = files_with_repeats.file_position
 ),
 
 repeated_users as (

@@ -22,12 +22,12 @@ staged as (
     group by source_file
 ),
 
--- from the audit leaf: a test whose models all feed others would skip them on failure
+-- from the mart: a test whose models all feed others would skip them on failure
 quarantined as (
     select
         source_file,
         count(*) as rows_quarantined
-    from {{ ref('audit_quarantined_input_rows') }}
+    from {{ ref('recon_quarantined_rows') }}
     group by source_file
 ),
 

@@ -2,8 +2,8 @@
 -- file and line: no dedup rule can settle which is right. The same row sent twice
 -- passes (see the tie warning on int_users_deduplicated).
 -- The dedup's window has found them already (int_delta_versions_ranked flags a version
--- whose next one has the same batch_id and other values); grouping all 60M delta rows
--- again took 15-33 s at that size.
+-- whose next one has the same batch_id and other values), so the delta rows are not
+-- grouped a second time (BENCHMARKS.md).
 
 with
 
@@ -16,7 +16,7 @@ conflicting_keys as (
 ),
 
 delta_rows as (
-    select * from {{ ref('audit_delta_rows') }}
+    select * from {{ ref('recon_delta_rows') }}
 ),
 
 validation_errors as (

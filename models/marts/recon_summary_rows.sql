@@ -1,0 +1,45 @@
+-- Every usable row of the two summaries (the platform's table and the client's export),
+-- with its line and the delta file that carries the very same row: where each summary
+-- row came from. The input checks on summary rows (negative amounts, a user twice in one
+-- summary) fail with rows of this mart.
+-- A view over the two traced summaries.
+
+{{ config(materialized='view') }}
+
+with
+
+platform as (
+    select * from {{ ref('int_platform_rows_traced') }}
+),
+
+client as (
+    select * from {{ ref('int_client_rows_traced') }}
+),
+
+summary_rows as (
+    select
+        'platform_summary' as input_kind,
+        user_id,
+        total_spend,
+        count_saved_items,
+        loyalty_credits,
+        batch_id,
+        source_line_number,
+        source_file as delta_source_file,
+        file_position as delta_file_position
+    from platform
+    union all
+    select
+        'client_summary' as input_kind,
+        user_id,
+        total_spend,
+        count_saved_items,
+        loyalty_credits,
+        batch_id,
+        source_line_number,
+        source_file as delta_source_file,
+        file_position as delta_file_position
+    from client
+)
+
+select * from summary_rows
