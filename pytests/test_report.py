@@ -170,11 +170,12 @@ def test_sql_in_the_engineer_email_reproduces_the_finding(shipped) -> None:
                   by_columns[("source_table", "users", "total_spend")])
     assert totals["client export"] == (summary["client_rows"], summary["client_total_spend"])
     assert totals["platform table"] == (summary["platform_rows"], summary["platform_total_spend"])
-    replays = [rows[0] for columns, rows in results if columns[0] == "users_differing"]
+    replays = [dict(zip(columns, rows[0])) for columns, rows in results
+               if columns[:2] == ["hypothesis", "users_differing"]]
     # every file loaded: the users the platform got wrong; the explanation: none
-    assert replays[0][0] == summary["users_mismatched_platform_vs_rebuilt"]
-    assert replays[0][3] == summary["expected_total_spend"]
-    assert replays[1][0] == 0 and replays[1][3] == summary["platform_total_spend"]
+    assert replays[0]["users_differing"] == summary["users_mismatched_platform_vs_rebuilt"]
+    assert replays[1]["users_differing"] == 0
+    assert replays[1]["hypothesis"] == summary["best_hypothesis"]
     newest = by_columns[("source_file", "newest_rows", "on_platform", "newest_spend",
                          "newest_spend_on_platform")]
     assert newest == build.query(
@@ -280,7 +281,9 @@ def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
         assert "last-arriving" in engineer.splitlines()[2]
         assert "kept an older version instead" in reply
     results = assert_sql_returns_what_the_email_says(build, engineer)
-    replays = [rows[0] for columns, rows in results if columns[0] == "users_differing"]
-    assert replays[0][0] == truth.users_differing  # every file, the platform's rule
-    assert replays[1][0] == 0  # the explanation reproduces the platform's table
+    replays = [dict(zip(columns, rows[0])) for columns, rows in results
+               if columns[:2] == ["hypothesis", "users_differing"]]
+    # every file, the platform's rule
+    assert replays[0]["users_differing"] == truth.users_differing
+    assert replays[1]["users_differing"] == 0  # the explanation reproduces the platform's table
     assert len(table_rows(section(engineer, "Examples"))) >= 10

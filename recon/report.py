@@ -55,9 +55,7 @@ CHART_DATA_KEY = "Description"
 EXAMPLES_SHOWN = 6
 HYPOTHESES_SHOWN = 5
 VALUE_COLUMNS = ("total_spend", "count_saved_items", "loyalty_credits", "batch_id")
-# The platform's rule, as a window order: largest batch_id, ties to the later file and line.
-RULE_ORDER = "batch_id desc, file_position desc, source_line_number desc"
-ARRIVAL_ORDER = "file_position desc, source_line_number desc"
+
 
 
 # ---------------------------------------------------------------- reading the warehouse
@@ -84,44 +82,12 @@ def _sql_environment() -> jinja2.Environment:
     )
 
 
-def _quoted(names: Sequence[str]) -> str:
-    return ", ".join("'" + name.replace("'", "''") + "'" for name in names)
-
-
-def replay_spec(summary: dict, files: list[dict]) -> dict | None:
-    """The best load hypothesis as a replay the reader can run on the staged deltas: which
-    rows it keeps and in what order it ranks them. None when it is every file loaded
-    with the platform's rule (the first replay already shows that one)."""
-    kind = summary["hypothesis_kind"]
-    left_out = [name for name in (summary["file_1"], summary["file_2"]) if name]
-    if kind in ("file_left_out", "files_left_out"):
-        return {
-            "label": "every delta file except " + " and ".join(left_out),
-            "keep": f"source_file not in ({_quoted(left_out)})",
-            "order_by": RULE_ORDER,
-        }
-    if kind == "file_cut_short":
-        return {
-            "label": f"{summary['file_1']} cut after line {summary['cut_after_line']}",
-            "keep": (
-                f"not (source_file = {_quoted([summary['file_1']])}"
-                f" and source_line_number > {int(summary['cut_after_line'])})"
-            ),
-            "order_by": RULE_ORDER,
-        }
-    if kind == "last_arrival_wins":
-        return {
-            "label": "every delta file, each user's last-arriving row kept",
-            "keep": None,
-            "order_by": ARRIVAL_ORDER,
-        }
-    return None
-
-
 def reproduction_queries(
-    connection: duckdb.DuckDBPyConnection, summary: dict, files: list[dict], examples: list[dict]
+    connection: duckdb.DuckDBPyConnection, summary: dict, examples: list[dict]
 ) -> list[dict]:
-    """The SQL the engineer's email shows, each run here so the email prints its result."""
+    """The SQL the engineer's email shows, each run here so the email prints its result.
+    Every query reads the marts: the replays are the ones recon_load_hypotheses scored,
+    so the dedup rule is written once, in the models."""
     env = _sql_environment()
     queries: list[dict] = []
 
@@ -139,34 +105,18 @@ def reproduction_queries(
     add(
         "replay_all_files",
         "replay.sql",
-        comment="The platform's rule replayed on every delta file (largest batch_id per user)"
+        comment="The platform's rule (largest batch_id per user) replayed on every delta file"
         " and compared with the platform's table, user by user.",
-        keep=None,
-        order_by=RULE_ORDER,
-        against="platform",
+        condition="hypothesis_kind = 'all_files_loaded'",
     )
-    add("newest_rows_by_file", "newest_rows_by_file.sql", order_by=RULE_ORDER)
-    spec = replay_spec(summary, files)
-    if spec is not None:
+    add("newest_rows_by_file", "newest_rows_by_file.sql")
+    if summary["hypothesis_kind"] != "all_files_loaded":
         add(
             "replay_best_hypothesis",
             "replay.sql",
-            comment=f"The load replayed as the best hypothesis has it ({spec['label']})"
-            " and compared with the platform's table, user by user.",
-            keep=spec["keep"],
-            order_by=spec["order_by"],
-            against="platform",
-        )
-    if summary["cause"] == "client_export_behind" and summary["client_last_file"]:
-        last = next(f for f in files if f["source_file"] == summary["client_last_file"])
-        add(
-            "replay_client_cutoff",
-            "replay.sql",
-            comment=f"The deltas up to {last['source_file']} replayed with the platform's rule"
-            " and compared with the client's export.",
-            keep=f"file_position <= {int(last['file_position'])}",
-            order_by=RULE_ORDER,
-            against="client",
+            comment="The load replayed as the best hypothesis has it and compared with the"
+            " platform's table, user by user.",
+            condition="hypothesis_rank = 1",
         )
     if summary["cause"] != "consistent":
         add("mismatches_by_file", "mismatches_by_file.sql", mart=example_mart(summary))
@@ -266,15 +216,8 @@ def collect(database: Path) -> dict:
             order by should_have_won_from, held_from nulls last
             """,
         )
-        rows_loaded_of_cut_file = None
-        if summary["hypothesis_kind"] == "file_cut_short":
-            rows_loaded_of_cut_file = connection.execute(
-                "select count(*) from staging.stg_deltas"
-                " where source_file = ? and source_line_number <= ?",
-                [summary["file_1"], summary["cut_after_line"]],
-            ).fetchone()[0]
         examples = pick_examples(connection, summary, EXAMPLES_SHOWN)
-        queries = reproduction_queries(connection, summary, files, examples)
+        queries = reproduction_queries(connection, summary, examples)
 
     for file in files:
         file["held_instead"] = [
@@ -282,11 +225,6 @@ def collect(database: Path) -> dict:
             for h in held_instead
             if h["should_have_won_from"] == file["source_file"]
         ]
-        file["missing_users"] = file["winning_users"] - file["winning_users_on_platform"]
-        file["missing_spend"] = (
-            file["winning_total_spend"] - file["winning_total_spend_on_platform"]
-        )
-        file["superseded_spend"] = file["total_spend"] - file["winning_total_spend"]
     named = [name for name in (summary["file_1"], summary["file_2"]) if name]
     named_files = [f for f in files if f["source_file"] in named]
     later_than_client = []
@@ -301,7 +239,6 @@ def collect(database: Path) -> dict:
         "files": files,
         "named_files": named_files,
         "files_after_client_export": later_than_client,
-        "rows_loaded_of_cut_file": rows_loaded_of_cut_file,
         "hypotheses": hypotheses,
         "best": hypotheses[0] if hypotheses else None,
         "hypothesis_rows": [
@@ -310,11 +247,7 @@ def collect(database: Path) -> dict:
         ],
         "examples": examples,
         "queries": {q["key"]: q for q in queries},
-        # the client's figure is right when its export is what its own deltas say
-        "client_figure_is_right": (
-            summary["users_mismatched_client_vs_rebuilt"] == 0
-            and summary["client_total_spend"] == summary["expected_total_spend"]
-        ),
+        "client_figure_is_right": summary["client_export_matches_deltas"],
         "chart": chart_data(summary, files),
     }
 
@@ -332,7 +265,7 @@ def chart_data(summary: dict, files: list[dict]) -> dict:
                 "total_spend": int(f["total_spend"]),
                 "winning_total_spend": int(f["winning_total_spend"]),
                 "winning_total_spend_on_platform": int(f["winning_total_spend_on_platform"]),
-                "missing_users": int(f["winning_users"] - f["winning_users_on_platform"]),
+                "missing_users": int(f["winning_users_not_on_platform"]),
             }
             for f in files
         ],

@@ -21,7 +21,7 @@ winners as (
     select
         rebuilt_file_position as file_position,
         count(*) as winning_users,
-        sum(case when platform_vs_rebuilt_status = 'match' then 1 else 0 end)
+        count(case when platform_vs_rebuilt_status = 'match' then 1 end)
             as winning_users_on_platform,
         sum(rebuilt_total_spend) as winning_total_spend,
         sum(case when platform_vs_rebuilt_status = 'match' then rebuilt_total_spend else 0 end)
@@ -47,7 +47,7 @@ gap_parts as (
     select
         gap_file_position as file_position,
         sum(client_vs_platform_spend_difference) as spend_gap_attributed,
-        sum(case when client_vs_platform_status <> 'match' then 1 else 0 end)
+        count(case when client_vs_platform_status <> 'match' then 1 end)
             as users_mismatched_attributed
     from comparisons
     group by gap_file_position
@@ -106,12 +106,15 @@ final as (
         numbers_missing_before,
         overlaps_earlier_batch_ids,
         winning_users,
-        cast(winning_users_on_platform as bigint) as winning_users_on_platform,
+        winning_users_on_platform,
         cast(winning_total_spend as bigint) as winning_total_spend,
         cast(winning_total_spend_on_platform as bigint) as winning_total_spend_on_platform,
+        winning_users - winning_users_on_platform as winning_users_not_on_platform,
+        cast(winning_total_spend - winning_total_spend_on_platform as bigint)
+            as winning_total_spend_not_on_platform,
         platform_rows_traced,
         cast(spend_gap_attributed as bigint) as spend_gap_attributed,
-        cast(users_mismatched_attributed as bigint) as users_mismatched_attributed,
+        users_mismatched_attributed,
         case
             when winning_users = 0 then 'undetermined'
             when

@@ -307,6 +307,8 @@ final as (
         input_files_not_read_list,
         cause,
         cause <> 'unexplained' as explained,
+        users_mismatched_client_vs_rebuilt = 0
+        and client_total_spend = expected_total_spend as client_export_matches_deltas,
         cast(users_mismatched_client_vs_rebuilt_otherwise as bigint)
             as users_mismatched_client_vs_rebuilt_otherwise,
         {{ text_literal(invocation_id) }} as invocation_id

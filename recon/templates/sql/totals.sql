@@ -1,12 +1,11 @@
--- Both tables as delivered: users and total spend.
+-- Both tables as delivered: users and total spend (every usable row of each summary).
 select
-    'client export' as source_table,
+    case input_kind
+        when 'client_summary' then 'client export'
+        else 'platform table'
+    end as source_table,
     count(*) as users,
     sum(total_spend) as total_spend
-from staging.stg_client_user_summary
-union all
-select
-    'platform table' as source_table,
-    count(*) as users,
-    sum(total_spend) as total_spend
-from staging.stg_platform_user_summary
+from marts.recon_summary_rows
+group by input_kind
+order by source_table
