@@ -21,8 +21,8 @@ validation_errors as (
     inner join shared_keys
         on
             {%- for column in key_columns %}
-            {{ "and " if not loop.first }}tested.{{ column }}
-            is not distinct from shared_keys.{{ column }}
+            {{ "and " if not loop.first }}(tested.{{ column }}
+            is not distinct from shared_keys.{{ column }})
             {%- endfor %}
 )
 

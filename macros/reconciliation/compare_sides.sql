@@ -10,8 +10,8 @@
         when not has_{{ reference }}_row then 'extra'
         when
             {%- for column in user_summary_value_columns() %}
-            {{ "and " if not loop.first }}{{ reference }}_{{ column }}
-            is not distinct from {{ compared }}_{{ column }}
+            {{ "and " if not loop.first }}({{ reference }}_{{ column }}
+            is not distinct from {{ compared }}_{{ column }})
             {%- endfor %}
             then 'match'
         else 'value_mismatch'
@@ -22,8 +22,8 @@
                 ', ',
                 {%- for column in user_summary_value_columns() %}
                 case
-                    when {{ reference }}_{{ column }}
-                        is distinct from {{ compared }}_{{ column }}
+                    when ({{ reference }}_{{ column }}
+                        is distinct from {{ compared }}_{{ column }})
                         then '{{ column }}'
                 end{{ "," if not loop.last }}
                 {%- endfor %}

@@ -4,21 +4,22 @@
         predicted_rank is the rank of the version the replay puts on the platform for a
         user (0: none). Emits <prefix>users_total, users_right (the platform holds just
         that), users_missing (the platform lacks a user the replay has), users_extra
-        (the platform holds a user found in no delta). -#}
-    sum({{ weight }}) as {{ prefix }}users_total,
-    sum(
+        (the platform holds a user found in no delta). Over no user at all, each is 0. -#}
+    coalesce(sum({{ weight }}), 0) as {{ prefix }}users_total,
+    coalesce(sum(
         case
             when is_in_deltas and platform_version_rank = {{ predicted_rank }}
                 then {{ weight }}
             else 0
         end
-    ) as {{ prefix }}users_right,
-    sum(
+    ), 0) as {{ prefix }}users_right,
+    coalesce(sum(
         case
             when is_in_deltas and platform_version_rank = 0 and {{ predicted_rank }} <> 0
                 then {{ weight }}
             else 0
         end
-    ) as {{ prefix }}users_missing,
-    sum(case when not is_in_deltas then {{ weight }} else 0 end) as {{ prefix }}users_extra
+    ), 0) as {{ prefix }}users_missing,
+    coalesce(sum(case when not is_in_deltas then {{ weight }} else 0 end), 0)
+        as {{ prefix }}users_extra
 {%- endmacro %}

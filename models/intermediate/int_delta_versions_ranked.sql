@@ -27,9 +27,10 @@ deltas as (
 ranked as (
     select
         user_id,
-        {%- for column in user_summary_value_columns() %}
-        {{ column }},
-        {%- endfor %}
+        total_spend,
+        count_saved_items,
+        loyalty_credits,
+        batch_id,
         file_position,
         source_line_number,
         row_number() over by_rule as version_rank,
@@ -37,9 +38,9 @@ ranked as (
         coalesce(
             lead(batch_id) over by_rule = batch_id
             and (
-                {%- for column in user_summary_value_columns() if column != 'batch_id' %}
-                {{ "or " if not loop.first }}lead({{ column }}) over by_rule <> {{ column }}
-                {%- endfor %}
+                lead(total_spend) over by_rule <> total_spend
+                or lead(count_saved_items) over by_rule <> count_saved_items
+                or lead(loyalty_credits) over by_rule <> loyalty_credits
             ),
             false
         ) as conflicts_with_next_version,

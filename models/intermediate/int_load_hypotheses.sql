@@ -85,7 +85,8 @@ left_out_predicted as (
             else 0
         end as predicted_rank
     from left_out_sets
-    cross join signatures
+    -- a left join: with no user to replay (all set aside), every set still scores, zero
+    left join signatures on true
 ),
 
 left_out_replayed as (
@@ -214,7 +215,18 @@ named as (
         first_file.last_line_number as file_1_last_line_number,
         hypotheses.users_total - hypotheses.users_right as users_wrong,
         hypotheses.users_total - hypotheses.users_right
-        - hypotheses.users_missing - hypotheses.users_extra as users_unexplained
+        - hypotheses.users_missing - hypotheses.users_extra as users_unexplained,
+        -- breaks a tie in users and complexity: the simpler story first, the fewer files a
+        -- hypothesis touches. One file left out touches one file, the last arrival kept
+        -- changes the rule for every file; one file cut short touches one file, a pair
+        -- left out two.
+        case hypotheses.hypothesis_kind
+            when 'all_files_loaded' then 1
+            when 'file_left_out' then 2
+            when 'last_arrival_wins' then 3
+            when 'file_cut_short' then 4
+            when 'files_left_out' then 5
+        end as hypothesis_priority
     from hypotheses
     left join files as first_file on hypotheses.file_position_1 = first_file.file_position
     left join files as second_file on hypotheses.file_position_2 = second_file.file_position
@@ -224,7 +236,7 @@ final as (
     select
         row_number() over (
             order by
-                users_unexplained, users_wrong, complexity, hypothesis_kind,
+                users_unexplained, users_wrong, complexity, hypothesis_priority,
                 file_position_1, file_position_2
         ) as hypothesis_rank,
         hypothesis_kind,
@@ -253,7 +265,8 @@ final as (
         users_unexplained,
         users_wrong = 0 as reproduces_platform,
         users_unexplained = 0 as explains_every_row_held,
-        complexity
+        complexity,
+        hypothesis_priority
     from named
 )
 

@@ -29,14 +29,27 @@ quarantine as (
 joined as (
     select
         coalesce(rebuilt.user_id, platform.user_id, client.user_id) as user_id,
-        {%- for side in ['rebuilt', 'platform', 'client'] %}
-        {%- for column in user_summary_value_columns() %}
-        {{ side }}.{{ column }} as {{ side }}_{{ column }},
-        {%- endfor %}
-        {{ side }}.source_file as {{ side }}_source_file,
-        {{ side }}.file_position as {{ side }}_file_position,
-        {{ side }}.source_line_number as {{ side }}_source_line_number,
-        {%- endfor %}
+        rebuilt.total_spend as rebuilt_total_spend,
+        rebuilt.count_saved_items as rebuilt_count_saved_items,
+        rebuilt.loyalty_credits as rebuilt_loyalty_credits,
+        rebuilt.batch_id as rebuilt_batch_id,
+        rebuilt.source_file as rebuilt_source_file,
+        rebuilt.file_position as rebuilt_file_position,
+        rebuilt.source_line_number as rebuilt_source_line_number,
+        platform.total_spend as platform_total_spend,
+        platform.count_saved_items as platform_count_saved_items,
+        platform.loyalty_credits as platform_loyalty_credits,
+        platform.batch_id as platform_batch_id,
+        platform.source_file as platform_source_file,
+        platform.file_position as platform_file_position,
+        platform.source_line_number as platform_source_line_number,
+        client.total_spend as client_total_spend,
+        client.count_saved_items as client_count_saved_items,
+        client.loyalty_credits as client_loyalty_credits,
+        client.batch_id as client_batch_id,
+        client.source_file as client_source_file,
+        client.file_position as client_file_position,
+        client.source_line_number as client_source_line_number,
         coalesce(evidence.platform_holds_last_arrival, false) as platform_holds_last_arrival,
         coalesce(quarantine.rows_quarantined, 0) as rows_quarantined,
         -- a row of the user's that could decide the comparison was quarantined

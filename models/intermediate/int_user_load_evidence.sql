@@ -29,11 +29,10 @@ versions_against_platform as (
     select
         versions.*,
         platform.user_id is not null as has_platform_row,
-        {%- for column in user_summary_value_columns() %}
-        {{ "" if loop.first else "and " }}versions.{{ column }}
-        is not distinct from platform.{{ column }}
-        {%- endfor %}
-            as is_platform_row
+        (versions.total_spend is not distinct from platform.total_spend)
+        and (versions.count_saved_items is not distinct from platform.count_saved_items)
+        and (versions.loyalty_credits is not distinct from platform.loyalty_credits)
+        and (versions.batch_id is not distinct from platform.batch_id) as is_platform_row
     from versions
     left join platform on versions.user_id = platform.user_id
 ),

@@ -21,9 +21,10 @@ files as (
 final as (
     select
         versions.user_id,
-        {%- for column in user_summary_value_columns() %}
-        versions.{{ column }},
-        {%- endfor %}
+        versions.total_spend,
+        versions.count_saved_items,
+        versions.loyalty_credits,
+        versions.batch_id,
         files.source_file,
         files.file_number,
         versions.file_position,

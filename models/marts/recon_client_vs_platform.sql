@@ -18,19 +18,19 @@ final as (
         client_vs_platform_spend_difference as spend_difference,
         case
             when has_client_row and has_platform_row
-                then client_total_spend is not distinct from platform_total_spend
+                then (client_total_spend is not distinct from platform_total_spend)
         end as is_total_spend_equal,
         case
             when has_client_row and has_platform_row
-                then client_count_saved_items is not distinct from platform_count_saved_items
+                then (client_count_saved_items is not distinct from platform_count_saved_items)
         end as is_count_saved_items_equal,
         case
             when has_client_row and has_platform_row
-                then client_loyalty_credits is not distinct from platform_loyalty_credits
+                then (client_loyalty_credits is not distinct from platform_loyalty_credits)
         end as is_loyalty_credits_equal,
         case
             when has_client_row and has_platform_row
-                then client_batch_id is not distinct from platform_batch_id
+                then (client_batch_id is not distinct from platform_batch_id)
         end as is_batch_id_equal,
         client_total_spend,
         client_count_saved_items,

@@ -28,7 +28,8 @@ final as (
         cast(users_unexplained as bigint) as users_unexplained,
         reproduces_platform,
         explains_every_row_held,
-        complexity
+        complexity,
+        hypothesis_priority
     from hypotheses
 )
 

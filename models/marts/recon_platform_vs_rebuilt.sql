@@ -21,19 +21,19 @@ final as (
         platform_vs_rebuilt_spend_difference as spend_difference,
         case
             when has_rebuilt_row and has_platform_row
-                then rebuilt_total_spend is not distinct from platform_total_spend
+                then (rebuilt_total_spend is not distinct from platform_total_spend)
         end as is_total_spend_equal,
         case
             when has_rebuilt_row and has_platform_row
-                then rebuilt_count_saved_items is not distinct from platform_count_saved_items
+                then (rebuilt_count_saved_items is not distinct from platform_count_saved_items)
         end as is_count_saved_items_equal,
         case
             when has_rebuilt_row and has_platform_row
-                then rebuilt_loyalty_credits is not distinct from platform_loyalty_credits
+                then (rebuilt_loyalty_credits is not distinct from platform_loyalty_credits)
         end as is_loyalty_credits_equal,
         case
             when has_rebuilt_row and has_platform_row
-                then rebuilt_batch_id is not distinct from platform_batch_id
+                then (rebuilt_batch_id is not distinct from platform_batch_id)
         end as is_batch_id_equal,
         rebuilt_total_spend,
         rebuilt_count_saved_items,
