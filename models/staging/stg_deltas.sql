@@ -1,6 +1,6 @@
 -- Every usable row of every delta file, typed, with its lineage: the file, its place in
 -- the drop order, the row's line. Rows that do not parse stay in base_input_rows with
--- their reason (see audit_quarantined_input_rows).
+-- their reason (see recon_quarantined_rows).
 -- A view: writing a stored copy costs more than its readers (the dedup, the traces, the
 -- file statistics, the input checks) spend numbering the lines again (BENCHMARKS.md).
 -- The two summaries it is joined to are tables, so the traces plan by their exact size.
@@ -13,9 +13,11 @@ input_rows as (
 
 final as (
     select
-        {%- for column in user_summary_columns() %}
-        {{ column }},
-        {%- endfor %}
+        user_id,
+        total_spend,
+        count_saved_items,
+        loyalty_credits,
+        batch_id,
         source_file,
         file_number,
         file_position,

@@ -1,0 +1,142 @@
+"""The project's shape, read from dbt's own manifest (a parse, no build): the interface
+the marts promise, where each kind of node is written per target, and what is dispatched
+per engine. Cheap checks that a refactor keeps what the README says."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from pytests.dbt_harness import PROJECT_DIR
+
+
+def parse(workdir: Path, target: str | None = None) -> dict:
+    """dbt's manifest for this project, parsed into workdir (the target, if given)."""
+    from dbt.cli.main import dbtRunner
+
+    args = [
+        "parse",
+        "--project-dir", str(PROJECT_DIR),
+        "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+        "--quiet",
+    ]
+    if target:
+        args += ["--target", target]
+    result = dbtRunner().invoke(args)
+    assert result.success, result.exception
+    return json.loads((workdir / "target" / "manifest.json").read_text())
+
+
+@pytest.fixture(scope="module")
+def manifest(tmp_path_factory) -> dict:
+    return parse(tmp_path_factory.mktemp("parse"))
+
+
+def own_nodes(manifest: dict, resource_type: str) -> dict[str, dict]:
+    return {
+        node["name"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == resource_type and node["package_name"] == "reconcile"
+    }
+
+
+def test_targets_write_into_schemas_of_their_own(manifest: dict, tmp_path: Path) -> None:
+    default = {node["schema"] for node in own_nodes(manifest, "model").values()}
+    ci = {node["schema"] for node in own_nodes(parse(tmp_path, "ci"), "model").values()}
+    assert "marts" in default and "staging" in default
+    assert all(schema.startswith("ci_") for schema in ci), ci
+    assert not default & ci
+
+
+def test_only_engine_specific_macros_are_dispatched_and_only_for_duckdb() -> None:
+    dispatched, implemented = set(), set()
+    for path in (PROJECT_DIR / "macros").rglob("*.sql"):
+        text = path.read_text()
+        dispatched |= set(re.findall(r"adapter\.dispatch\('(\w+)'", text))
+        implemented |= set(re.findall(r"\{%-?\s*macro (\w+?)__(\w+)\(", text))
+    assert dispatched == {
+        "read_user_summary_file",
+        "row_position",
+        "assert_reads_keep_file_order",
+        "parse_integer",
+        "row_fingerprint",
+    }
+    # one implementation each, DuckDB's: no branch that no test runs
+    # (duckdb__load_csv_rows replaces dbt-duckdb's own seed loader)
+    assert implemented == {("duckdb", name) for name in dispatched | {"load_csv_rows"}}
+
+
+def test_every_mart_is_public_with_an_enforced_contract(manifest: dict) -> None:
+    models = own_nodes(manifest, "model")
+    marts = {name: node for name, node in models.items() if node["schema"] == "marts"}
+    assert marts
+    for name, node in marts.items():
+        assert node["access"] == "public", name
+        assert node["contract"]["enforced"], name
+        assert all(column["data_type"] for column in node["columns"].values()), name
+    for name, node in models.items():
+        if node["schema"] == "intermediate":
+            assert node["access"] == "private", name
+        assert node["group"] == "reconciliation", name
+
+
+def test_the_project_says_which_dbt_it_needs(manifest: dict) -> None:
+    import yaml
+
+    project = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())
+    assert project["require-dbt-version"][0].startswith(">=1.10")
+
+
+def test_exposures_depend_on_marts_only(manifest: dict) -> None:
+    models = {
+        node["unique_id"]: node
+        for node in manifest["nodes"].values()
+        if node["resource_type"] == "model"
+    }
+    for exposure in manifest["exposures"].values():
+        for parent in exposure["depends_on"]["nodes"]:
+            assert models[parent]["schema"] == "marts", (exposure["name"], parent)
+
+
+def test_every_data_test_is_a_finding_or_an_integrity_check(manifest: dict) -> None:
+    kinds = {
+        name: {"finding", "integrity"} & set(node["tags"])
+        for name, node in own_nodes(manifest, "test").items()
+    }
+    assert kinds and all(len(kind) == 1 for kind in kinds.values()), {
+        name: kind for name, kind in kinds.items() if len(kind) != 1
+    }
+    findings = {name for name, kind in kinds.items() if kind == {"finding"}}
+    assert {"reconciliation_finds_nothing_wrong", "no_input_row_quarantined"} <= findings
+    assert {"input_rows_are_conserved", "spend_gap_parts_add_up_to_the_gap"}.isdisjoint(findings)
+
+
+
+def test_architecture_points_at_columns_and_sql_that_exist(manifest: dict) -> None:
+    """Every row of ARCHITECTURE.md's figure table names a mart column the contract
+    declares and a file (and CTE) that exist, so a reader following it lands right."""
+    text = (PROJECT_DIR / "ARCHITECTURE.md").read_text()
+    rows = re.findall(r"^\| ([^|]+) \| ([^|]+) \| ([^|]+) \|$", text, re.M)
+    rows = [row for row in rows if not row[0].startswith(("figure", "---"))]
+    assert len(rows) >= 10
+    marts = {name: node for name, node in own_nodes(manifest, "model").items()
+             if node["schema"] == "marts"}
+    paths: list[str] = []
+    for figure, columns, where in rows:
+        for mart, column in re.findall(r"`(recon_\w+)\.(\w+?)\*?`", columns):
+            declared = marts[mart]["columns"]
+            assert column in declared or any(c.startswith(column) for c in declared), (
+                figure, mart, column)
+        # "same, CTE x" is the previous row's file
+        paths = re.findall(r"`((?:models|recon)/[\w/.]+)`", where) or (
+            paths if where.startswith("same") else [])
+        for path in paths:
+            assert (PROJECT_DIR / path).exists(), (figure, path)
+        for cte in re.findall(r"CTE `(\w+)`", where):
+            sql = (PROJECT_DIR / paths[0]).read_text() if paths else ""
+            assert re.search(rf"^{cte} as \(", sql, re.M), (figure, cte, paths)
