@@ -21,8 +21,20 @@ PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "tests",
 
 def mart_select(table: str, across_paths: bool = False) -> str:
     """A query for a mart's rows as two builds of the same inputs must agree on them: all
-    but the invocation that built recon_summary, and, between the seed path and a folder,
-    the summaries' file names (aiq_user_summary is AIQ-user-summary as a seed)."""
+    but the invocation that built recon_summary, and, between the seed path and a folder
+    (or two formats), the summaries' file names (aiq_user_summary is AIQ-user-summary as a
+    seed) and of the folder's entries what does not depend on where and how the files
+    were written: which input each is, and whether and why it is read."""
+    if table == "recon_input_folder_entries" and across_paths:
+        return (
+            "select input_kind, file_number, file_position, is_read, not_read_reason"
+            " from marts.recon_input_folder_entries where input_kind is not null"
+        )
+    if table == "recon_quarantined_rows" and across_paths:
+        return (
+            "select * replace (case when input_kind = 'delta' then source_file end"
+            " as source_file) from marts.recon_quarantined_rows"
+        )
     excluded = []
     if table == "recon_summary":
         excluded.append("invocation_id")

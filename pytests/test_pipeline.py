@@ -98,7 +98,8 @@ def test_every_mismatched_user_should_have_come_from_the_unloaded_file(build_nam
     )
     assert [(file, count) for file, count, _ in rows] == [("delta3", USERS_AFFECTED)]
     (platform_rows_from_delta3,) = build.query(
-        "select count(*) from intermediate.int_platform_rows_traced where source_file = 'delta3'"
+        "select count(*) from marts.recon_summary_rows"
+        " where input_kind = 'platform_summary' and delta_source_file = 'delta3'"
     )[0]
     assert platform_rows_from_delta3 == 0
 

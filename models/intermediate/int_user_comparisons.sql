@@ -10,12 +10,18 @@ rebuilt as (
     select * from {{ ref('int_users_deduplicated') }}
 ),
 
+summary_rows as (
+    select * from {{ ref('int_summary_rows_traced') }}
+),
+
 platform as (
-    select * from {{ ref('int_platform_rows_traced') }}
+    select * from summary_rows
+    where input_kind = 'platform_summary'
 ),
 
 client as (
-    select * from {{ ref('int_client_rows_traced') }}
+    select * from summary_rows
+    where input_kind = 'client_summary'
 ),
 
 evidence as (
@@ -40,15 +46,15 @@ joined as (
         platform.count_saved_items as platform_count_saved_items,
         platform.loyalty_credits as platform_loyalty_credits,
         platform.batch_id as platform_batch_id,
-        platform.source_file as platform_source_file,
-        platform.file_position as platform_file_position,
+        platform.delta_source_file as platform_source_file,
+        platform.delta_file_position as platform_file_position,
         platform.source_line_number as platform_source_line_number,
         client.total_spend as client_total_spend,
         client.count_saved_items as client_count_saved_items,
         client.loyalty_credits as client_loyalty_credits,
         client.batch_id as client_batch_id,
-        client.source_file as client_source_file,
-        client.file_position as client_file_position,
+        client.delta_source_file as client_source_file,
+        client.delta_file_position as client_file_position,
         client.source_line_number as client_source_line_number,
         coalesce(evidence.platform_holds_last_arrival, false) as platform_holds_last_arrival,
         coalesce(quarantine.rows_quarantined, 0) as rows_quarantined,
@@ -74,8 +80,8 @@ joined as (
         coalesce(
             quarantine.quarantined_file_position,
             rebuilt.file_position,
-            client.file_position,
-            platform.file_position
+            client.delta_file_position,
+            platform.delta_file_position
         ) as gap_file_position,
         rebuilt.user_id is not null as has_rebuilt_row,
         platform.user_id is not null as has_platform_row,

@@ -17,7 +17,8 @@ versions as (
 ),
 
 platform as (
-    select * from {{ ref('stg_platform_user_summary') }}
+    select * from {{ ref('stg_user_summaries') }}
+    where input_kind = 'platform_summary'
 ),
 
 set_aside as (

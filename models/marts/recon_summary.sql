@@ -20,12 +20,8 @@ folder_entries as (
     select * from {{ ref('stg_input_folder_entries') }}
 ),
 
-platform as (
-    select * from {{ ref('stg_platform_user_summary') }}
-),
-
-client as (
-    select * from {{ ref('stg_client_user_summary') }}
+summaries as (
+    select * from {{ ref('stg_user_summaries') }}
 ),
 
 rebuilt as (
@@ -65,14 +61,16 @@ client_totals as (
     select
         count(*) as client_rows,
         coalesce(sum(total_spend), 0) as client_total_spend
-    from client
+    from summaries
+    where input_kind = 'client_summary'
 ),
 
 platform_totals as (
     select
         count(*) as platform_rows,
         coalesce(sum(total_spend), 0) as platform_total_spend
-    from platform
+    from summaries
+    where input_kind = 'platform_summary'
 ),
 
 rebuilt_totals as (
@@ -84,11 +82,18 @@ rebuilt_totals as (
 
 mismatches as (
     select
-        {%- for name in ['client_vs_platform', 'platform_vs_rebuilt', 'client_vs_rebuilt'] %}
-        sum(case when {{ name }}_status <> 'match' then 1 else 0 end)
-            as users_mismatched_{{ name }},
-        coalesce(sum({{ name }}_spend_difference), 0) as user_spend_differences_{{ name }},
-        {%- endfor %}
+        count(case when client_vs_platform_status <> 'match' then 1 end)
+            as users_mismatched_client_vs_platform,
+        coalesce(sum(client_vs_platform_spend_difference), 0)
+            as user_spend_differences_client_vs_platform,
+        count(case when platform_vs_rebuilt_status <> 'match' then 1 end)
+            as users_mismatched_platform_vs_rebuilt,
+        coalesce(sum(platform_vs_rebuilt_spend_difference), 0)
+            as user_spend_differences_platform_vs_rebuilt,
+        count(case when client_vs_rebuilt_status <> 'match' then 1 end)
+            as users_mismatched_client_vs_rebuilt,
+        coalesce(sum(client_vs_rebuilt_spend_difference), 0)
+            as user_spend_differences_client_vs_rebuilt,
         coalesce(
             sum(case when gap_file_position is null then client_vs_platform_spend_difference end),
             0

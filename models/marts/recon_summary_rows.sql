@@ -1,45 +1,29 @@
--- Every usable row of the two summaries (the platform's table and the client's export),
+-- Every usable row of both summaries (the platform's table, the client's export),
 -- with its line and the delta file that carries the very same row: where each summary
 -- row came from. The input checks on summary rows (negative amounts, a user twice in one
 -- summary) fail with rows of this mart.
--- A view over the two traced summaries.
+-- A view over int_summary_rows_traced.
 
 {{ config(materialized='view') }}
 
 with
 
-platform as (
-    select * from {{ ref('int_platform_rows_traced') }}
-),
-
-client as (
-    select * from {{ ref('int_client_rows_traced') }}
-),
-
 summary_rows as (
+    select * from {{ ref('int_summary_rows_traced') }}
+),
+
+final as (
     select
-        'platform_summary' as input_kind,
+        input_kind,
         user_id,
         total_spend,
         count_saved_items,
         loyalty_credits,
         batch_id,
         source_line_number,
-        source_file as delta_source_file,
-        file_position as delta_file_position
-    from platform
-    union all
-    select
-        'client_summary' as input_kind,
-        user_id,
-        total_spend,
-        count_saved_items,
-        loyalty_credits,
-        batch_id,
-        source_line_number,
-        source_file as delta_source_file,
-        file_position as delta_file_position
-    from client
+        delta_source_file,
+        delta_file_position
+    from summary_rows
 )
 
-select * from summary_rows
+select * from final
