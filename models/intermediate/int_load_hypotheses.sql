@@ -44,8 +44,8 @@ signatures as (
 left_out_sets as (
     select
         'all_files_loaded' as hypothesis_kind,
-        cast(null as {{ dbt.type_int() }}) as left_out_1,
-        cast(null as {{ dbt.type_int() }}) as left_out_2,
+        cast(null as integer) as left_out_1,
+        cast(null as integer) as left_out_2,
         0 as complexity
     union all
     select
@@ -174,7 +174,7 @@ hypotheses as (
         hypothesis_kind,
         left_out_1 as file_position_1,
         left_out_2 as file_position_2,
-        cast(null as {{ dbt.type_bigint() }}) as cut_after_line,
+        cast(null as bigint) as cut_after_line,
         complexity,
         users_total,
         users_right,
@@ -242,14 +242,12 @@ final as (
         hypothesis_kind,
         case hypothesis_kind
             when 'all_files_loaded' then 'every delta file loaded, largest batch_id kept'
-            when 'file_left_out' then {{ dbt.concat(["'every file but '", "file_1"]) }}
-            when 'files_left_out' then {{ dbt.concat(
-                ["'every file but '", "file_1", "' and '", "file_2"]) }}
-            when 'file_cut_short' then {{ dbt.concat([
-                "file_1", "' loaded only up to line '",
-                dbt.cast("cut_after_line", api.Column.translate_type("string")),
-                "' of '",
-                dbt.cast("file_1_last_line_number", api.Column.translate_type("string"))]) }}
+            when 'file_left_out' then 'every file but ' || file_1
+            when 'files_left_out' then 'every file but ' || file_1 || ' and ' || file_2
+            when 'file_cut_short'
+                then
+                    file_1 || ' loaded only up to line ' || cast(cut_after_line as varchar)
+                    || ' of ' || cast(file_1_last_line_number as varchar)
             when 'last_arrival_wins' then 'every file loaded, last-arriving row kept'
         end as hypothesis,
         file_1,

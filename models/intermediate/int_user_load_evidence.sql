@@ -48,9 +48,9 @@ delta_users as (
         max(case when version_rank = 1 then source_line_number end)
             as version_1_source_line_number,
         max(versions_count) as versions_count,
-        {{ dbt.bool_or("has_platform_row") }} as has_platform_row,
+        bool_or(has_platform_row) as has_platform_row,
         min(case when is_platform_row then version_rank end) as matched_version_rank,
-        {{ dbt.bool_or("is_platform_row and is_last_arrival") }} as platform_holds_last_arrival
+        bool_or(is_platform_row and is_last_arrival) as platform_holds_last_arrival
     from versions_against_platform
     group by user_id
 ),

@@ -38,9 +38,9 @@ final as (
     select
         user_id,
         count(*) as rows_quarantined,
-        {{ dbt.bool_or("input_kind = 'platform_summary'") }} as has_quarantined_platform_row,
-        {{ dbt.bool_or("input_kind = 'client_summary'") }} as has_quarantined_client_row,
-        {{ dbt.bool_or("could_be_winning_row") }} as has_quarantined_winning_candidate,
+        bool_or(input_kind = 'platform_summary') as has_quarantined_platform_row,
+        bool_or(input_kind = 'client_summary') as has_quarantined_client_row,
+        bool_or(could_be_winning_row) as has_quarantined_winning_candidate,
         -- the latest file holding such a row: the one the user's difference is put down to
         max(case when could_be_winning_row then file_position end) as quarantined_file_position
     from placed

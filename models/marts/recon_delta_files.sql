@@ -17,10 +17,6 @@ explanation as (
     select * from {{ ref('int_load_explanation') }}
 ),
 
-deltas as (
-    select * from {{ ref('stg_deltas') }}
-),
-
 winners as (
     select
         rebuilt_file_position as file_position,
@@ -57,20 +53,6 @@ gap_parts as (
     group by gap_file_position
 ),
 
--- the rows a file cut short still delivered: its usable rows up to the cut
-rows_up_to_cut as (
-    select
-        deltas.file_position,
-        count(*) as rows_loaded
-    from deltas
-    inner join explanation
-        on
-            deltas.file_position = explanation.file_position_1
-            and deltas.source_line_number <= explanation.cut_after_line
-    where explanation.hypothesis_kind = 'file_cut_short'
-    group by deltas.file_position
-),
-
 joined as (
     select
         files.source_file,
@@ -94,7 +76,7 @@ joined as (
         coalesce(platform_rows.platform_rows_traced, 0) as platform_rows_traced,
         coalesce(gap_parts.spend_gap_attributed, 0) as spend_gap_attributed,
         coalesce(gap_parts.users_mismatched_attributed, 0) as users_mismatched_attributed,
-        coalesce(rows_up_to_cut.rows_loaded, 0) as rows_up_to_cut,
+        explanation.rows_up_to_cut,
         explanation.explains_every_row_held as is_explained,
         explanation.hypothesis_kind,
         explanation.cut_after_line,
@@ -106,7 +88,6 @@ joined as (
     left join winners on files.file_position = winners.file_position
     left join platform_rows on files.file_position = platform_rows.file_position
     left join gap_parts on files.file_position = gap_parts.file_position
-    left join rows_up_to_cut on files.file_position = rows_up_to_cut.file_position
 ),
 
 final as (

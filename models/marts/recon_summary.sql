@@ -168,11 +168,16 @@ quarantined_ranked as (
 quarantine_totals as (
     select
         count(*) as rows_quarantined,
-        {{ dbt.listagg(
-            "case when row_rank <= 3 then source_file || ' line ' || "
-            ~ dbt.cast("source_line_number", api.Column.translate_type("string"))
-            ~ " || ': ' || quarantine_reason end",
-            "'; '", "order by row_rank") }} as quarantined_rows_first
+        string_agg(
+            case
+                when row_rank <= 3
+                    then
+                        source_file || ' line ' || cast(source_line_number as varchar)
+                        || ': ' || quarantine_reason
+            end,
+            '; '
+            order by row_rank
+        ) as quarantined_rows_first
     from quarantined_ranked
 ),
 
@@ -180,8 +185,9 @@ quarantine_totals as (
 unread_files as (
     select
         count(*) as input_files_not_read,
-        {{ dbt.listagg("entry_name || ' (' || not_read_reason || ')'", "'; '",
-            "order by entry_name") }} as input_files_not_read_list
+        string_agg(
+            entry_name || ' (' || not_read_reason || ')', '; ' order by entry_name
+        ) as input_files_not_read_list
     from folder_entries
     where input_kind is not null and not is_read
 ),
