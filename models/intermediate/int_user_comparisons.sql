@@ -10,18 +10,12 @@ rebuilt as (
     select * from {{ ref('int_users_deduplicated') }}
 ),
 
-summary_rows as (
-    select * from {{ ref('int_summary_rows_traced') }}
-),
-
 platform as (
-    select * from summary_rows
-    where input_kind = 'platform_summary'
+    select * from {{ ref('int_platform_rows_traced') }}
 ),
 
 client as (
-    select * from summary_rows
-    where input_kind = 'client_summary'
+    select * from {{ ref('int_client_rows_traced') }}
 ),
 
 evidence as (

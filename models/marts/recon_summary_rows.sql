@@ -2,14 +2,24 @@
 -- with its line and the delta file that carries the very same row: where each summary
 -- row came from. The input checks on summary rows (negative amounts, a user twice in one
 -- summary) fail with rows of this mart.
--- A view over int_summary_rows_traced.
+-- A view over the two traced summaries.
 
 {{ config(materialized='view') }}
 
 with
 
+platform as (
+    select * from {{ ref('int_platform_rows_traced') }}
+),
+
+client as (
+    select * from {{ ref('int_client_rows_traced') }}
+),
+
 summary_rows as (
-    select * from {{ ref('int_summary_rows_traced') }}
+    select * from platform
+    union all
+    select * from client
 ),
 
 final as (

@@ -1,12 +1,14 @@
--- Every row of both summaries, traced to the delta file that carries the very same row:
--- same user, batch_id and values. delta_source_file stays null for a row no delta
+-- The client's export, each row traced to the delta file that carries the very same
+-- row: same user, batch_id and values. delta_source_file stays null for a row no delta
 -- carries; when several files carry it (a row sent twice), the later file is named.
--- One join of both summaries with the deltas: each delta row is read once.
+-- One model per summary, not one for both: two joins of half the rows each, run one
+-- after the other, spill less than one join of all of them (BENCHMARKS.md).
 
 with
 
 summaries as (
     select * from {{ ref('stg_user_summaries') }}
+    where input_kind = 'client_summary'
 ),
 
 deltas as (
@@ -21,7 +23,6 @@ files as (
 -- each summary line with the latest file that carries its row
 latest_carriers as (
     select
-        summaries.input_kind,
         summaries.source_line_number,
         max(deltas.file_position) as file_position
     from summaries
@@ -32,7 +33,7 @@ latest_carriers as (
             and summaries.count_saved_items = deltas.count_saved_items
             and summaries.loyalty_credits = deltas.loyalty_credits
             and summaries.batch_id = deltas.batch_id
-    group by summaries.input_kind, summaries.source_line_number
+    group by summaries.source_line_number
 ),
 
 final as (
@@ -49,9 +50,7 @@ final as (
         latest_carriers.file_position as delta_file_position
     from summaries
     left join latest_carriers
-        on
-            summaries.input_kind = latest_carriers.input_kind
-            and summaries.source_line_number = latest_carriers.source_line_number
+        on summaries.source_line_number = latest_carriers.source_line_number
     left join files on latest_carriers.file_position = files.file_position
 )
 
