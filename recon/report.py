@@ -247,7 +247,6 @@ def collect(database: Path) -> dict:
         ],
         "examples": examples,
         "queries": {q["key"]: q for q in queries},
-        "client_figure_is_right": summary["client_export_matches_deltas"],
         "chart": chart_data(summary, files),
     }
 
