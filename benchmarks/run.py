@@ -78,7 +78,7 @@ def ensure_case(folder: Path, users: int, files: int, seed: int, skip: int) -> d
 
     started = time.perf_counter()
     case = simulate(users, files, seed, fault=Fault(skip_files=(skip,)))
-    write_case(case, folder, names="case", fmt="csv")
+    write_case(case, folder, fmt="csv")
     truth = asdict(case.truth) | {"gap": case.truth.gap}
     truth["generated_seconds"] = round(time.perf_counter() - started, 1)
     done.write_text(json.dumps(truth))

@@ -1,5 +1,5 @@
 {% macro generate_schema_name(custom_schema_name, node) -%}
-    {#- Where a node is written: its layer's schema (raw, staging, intermediate, marts,
+    {#- Where a node is written: its layer's schema (staging, intermediate, marts,
         test_failures), kept apart per target. The default target writes into DuckDB's
         default schema, `main`, so its layers keep their bare names: `select * from
         marts.recon_summary` is what people type. Any other target prefixes them with its

@@ -15,22 +15,24 @@ from recon.cli import release_warehouse
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CASE_DIR = PROJECT_DIR.parent / "shared" / "cases" / "johnnys-jeans"
-# What a copy of the project needs to build; seeds are the copy's own.
+# What a copy of the project needs to build; its input folder is the copy's own.
 PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses"]
+# The folder a build reads by default (the var input_dir), inside the project.
+DEFAULT_INPUT_DIR = Path("data") / "johnnys-jeans-replica"
 
 
-def mart_select(table: str, across_paths: bool = False) -> str:
+def mart_select(table: str, across_folders: bool = False) -> str:
     """A query for a mart's rows as two builds of the same inputs must agree on them: all
-    but the invocation that built recon_summary, and, between the seed path and a folder
-    (or two formats), the summaries' file names (aiq_user_summary is AIQ-user-summary as a
-    seed) and of the folder's entries what does not depend on where and how the files
+    but the invocation that built recon_summary, and, between two folders holding the
+    same data (in two formats, say, or under other names), all but the summaries' file
+    names and, of the folder's entries, what does not depend on where and how the files
     were written: which input each is, and whether and why it is read."""
-    if table == "recon_input_folder_entries" and across_paths:
+    if table == "recon_input_folder_entries" and across_folders:
         return (
             "select input_kind, file_number, file_position, is_read, not_read_reason"
             " from marts.recon_input_folder_entries where input_kind is not null"
         )
-    if table == "recon_quarantined_rows" and across_paths:
+    if table == "recon_quarantined_rows" and across_folders:
         return (
             "select * replace (case when input_kind = 'delta' then source_file end"
             " as source_file) from marts.recon_quarantined_rows"
@@ -38,7 +40,7 @@ def mart_select(table: str, across_paths: bool = False) -> str:
     excluded = []
     if table == "recon_summary":
         excluded.append("invocation_id")
-        if across_paths:
+        if across_folders:
             excluded += ["platform_summary_file", "client_summary_file"]
     columns = f"* exclude ({', '.join(excluded)})" if excluded else "*"
     return f"select {columns} from marts.{table}"
@@ -117,7 +119,7 @@ def dbt_build(
 
     A build leaves out the unit tests: they check the models' logic on fixed rows, not
     the data, so pytests/test_unit_tests.py runs them once instead of in every build
-    (about 12 s each on the shipped seeds)."""
+    (about 12 s each on the shipped replica)."""
     from dbt.cli.main import dbtRunner
 
     workdir.mkdir(parents=True, exist_ok=True)
@@ -162,9 +164,9 @@ def dbt_build(
     return build
 
 
-def copy_project(destination: Path, seeds: dict[str, Path | str]) -> Path:
-    """A copy of this project whose seeds folder holds the given files (name -> path or
-    CSV text): the seed path on data of a test's choosing."""
+def copy_project(destination: Path, files: dict[str, Path | str]) -> Path:
+    """A copy of this project whose default input folder holds the given files (name ->
+    path or CSV text): a build with no vars, on data of a test's choosing."""
     destination.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = PROJECT_DIR / part
@@ -172,11 +174,11 @@ def copy_project(destination: Path, seeds: dict[str, Path | str]) -> Path:
             shutil.copytree(source, destination / part)
         elif source.exists():
             shutil.copy(source, destination / part)
-    seed_dir = destination / "seeds"
-    seed_dir.mkdir()
-    for name, content in seeds.items():
+    input_dir = destination / DEFAULT_INPUT_DIR
+    input_dir.mkdir(parents=True)
+    for name, content in files.items():
         if isinstance(content, Path):
-            shutil.copy(content, seed_dir / name)
+            shutil.copy(content, input_dir / name)
         else:
-            (seed_dir / name).write_text(content)
+            (input_dir / name).write_text(content)
     return destination

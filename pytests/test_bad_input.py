@@ -1,6 +1,5 @@
-"""Bad input: a corpus of malformed files, each run through both input paths (seeds in a
-copy of the project, and input_dir) and held to its documented answer (README, "Bad
-input"):
+"""Bad input: a corpus of malformed files, each in a folder read through input_dir, and
+held to its documented answer (README, "Bad input"):
 
 * read as is: well-formed variants (CRLF, a byte-order mark, reordered columns, values
   past 32 bits) build clean, with the same results as the clean files;
@@ -13,12 +12,9 @@ Each corruption is applied to a small consistent case from the simulator, where 
 (to a row another file supersedes), so that only the check it is about fails. Every build
 that reads the files must conserve rows: lines in each file = rows staged + quarantined.
 
-A case's files are keyed by role (delta0..delta3, platform, client: named as each path
-names them) or by a file name of their own (anything with a dot: Delta2.csv, delta3(1).csv);
-a few are not files at all (a FIFO, a broken link, a folder). Those, and a folder that does
-not exist, go through input_dir only: dbt itself reads every file of the seed folder while
-it parses the project, so a FIFO there blocks dbt and a broken link crashes it before any
-model of ours runs.
+A case's files are keyed by role (delta0..delta3, platform, client:
+named as in the real case) or by a file name of their own (anything with a dot: Delta2.csv,
+delta3(1).csv); a few are not files at all (a FIFO, a broken link, a folder).
 """
 
 from __future__ import annotations
@@ -31,17 +27,14 @@ from typing import Callable, Union
 
 import pytest
 
-from pytests.dbt_harness import Build, copy_project, dbt_build, mart_select
+from pytests.dbt_harness import Build, dbt_build, mart_select
 from recon.report import root_cause
 from recon.simulator import simulate, write_case
 
 HEADER = "user_id,total_spend,count_saved_items,loyalty_credits,batch_id"
 COLUMNS = HEADER.split(",")
-# logical name -> file name in each path
-SUMMARY_NAMES = {
-    "input_dir": {"platform": "AIQ-user-summary.csv", "client": "Johnny-user-summary.csv"},
-    "seeds": {"platform": "aiq_user_summary.csv", "client": "johnny_user_summary.csv"},
-}
+# role -> file name
+SUMMARY_NAMES = {"platform": "AIQ-user-summary.csv", "client": "Johnny-user-summary.csv"}
 MODELS = ["base_input_rows", "stg_deltas", "int_users_deduplicated", "recon_summary"]
 
 class Fifo:
@@ -86,9 +79,6 @@ class FailingTest:
     rows: int
     severity: str = "fail"
     check: Check | None = None
-
-
-BOTH_PATHS = ("input_dir", "seeds")
 
 
 # ---- corruptions, on files as text ------------------------------------------------------
@@ -270,10 +260,7 @@ def lines_are_physical(build: Build, files: Files) -> None:
     user_id, whatever blank lines stand above it."""
     by_source = {source: name for name, (is_read, source, _) in folder_entries(build).items()
                  if is_read}
-    texts = {file_name("input_dir", key): text for key, text in files.items()
-             if isinstance(text, str)}
-    texts.update({file_name("seeds", key): text for key, text in files.items()
-                  if isinstance(text, str)})
+    texts = {file_name(key): text for key, text in files.items() if isinstance(text, str)}
     rows = build.query(
         "select source_file, source_line_number, user_id_text, user_id"
         " from staging.base_input_rows")
@@ -408,13 +395,11 @@ CORPUS: dict[str, tuple] = {
     "fifo_named_as_a_delta": (
         add("delta4.csv", lambda f: Fifo()),
         FailingTest("every_input_file_found_is_read", 1,
-                    check=not_read("delta4.csv", "not a regular file: a fifo")),
-        ("input_dir",)),
+                    check=not_read("delta4.csv", "not a regular file: a fifo"))),
     "broken_link_named_as_a_delta": (
         add("delta4.csv", lambda f: BrokenLink()),
         FailingTest("every_input_file_found_is_read", 1,
-                    check=not_read("delta4.csv", "not a regular file: a broken link")),
-        ("input_dir",)),
+                    check=not_read("delta4.csv", "not a regular file: a broken link"))),
     "entry_matching_no_input": (
         add("notes.txt", lambda f: "what the client meant to send\n"),
         FailingTest("every_folder_entry_is_an_input_file", 1, "warn")),
@@ -442,8 +427,7 @@ CORPUS: dict[str, tuple] = {
                     "total_spend is not an integer: +"),
             every_file_loaded))),
 }
-CASES = [(name, path) for name, (_, _, *paths) in sorted(CORPUS.items())
-         for path in (paths[0] if paths else BOTH_PATHS)]
+CASES = sorted(CORPUS)
 
 
 @pytest.fixture(scope="module")
@@ -452,22 +436,22 @@ def clean_files(tmp_path_factory) -> Files:
     folder = tmp_path_factory.mktemp("clean")
     case = simulate(n_users=400, n_files=4, seed=11)
     assert case.truth.causes == ("consistent",)
-    write_case(case, folder, names="case")
+    write_case(case, folder)
     files = {f"delta{i}": (folder / f"delta{i}.csv").read_text() for i in range(4)}
     files["platform"] = (folder / "AIQ-user-summary.csv").read_text()
     files["client"] = (folder / "Johnny-user-summary.csv").read_text()
     return files
 
 
-def file_name(path: str, key: str) -> str:
-    """The name an entry has in one input path: its own, or its role's."""
-    return key if "." in key else SUMMARY_NAMES[path].get(key, f"{key}.csv")
+def file_name(key: str) -> str:
+    """The name an entry has in the folder: its own, or its role's."""
+    return key if "." in key else SUMMARY_NAMES.get(key, f"{key}.csv")
 
 
-def write_entries(folder: Path, files: Files, path: str) -> None:
+def write_entries(folder: Path, files: Files) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for key, content in files.items():
-        target = folder / file_name(path, key)
+        target = folder / file_name(key)
         if isinstance(content, Fifo):
             os.mkfifo(target)
         elif isinstance(content, BrokenLink):
@@ -478,25 +462,20 @@ def write_entries(folder: Path, files: Files, path: str) -> None:
             target.write_bytes(content if isinstance(content, bytes) else content.encode())
 
 
-def run_path(path: str, files: Files, root: Path) -> Build:
-    """Write the files for one input path and build."""
-    if path == "input_dir":
-        write_entries(root / "input", files, path)
-        return dbt_build(root / "run", variables={"input_dir": str(root / "input")})
-    project = copy_project(root / "project", {})
-    write_entries(project / "seeds", files, path)
-    return dbt_build(root / "run", project_dir=project)
+def run_folder(files: Files, root: Path) -> Build:
+    """Write the files into a folder and build it (input_dir)."""
+    write_entries(root / "input", files)
+    return dbt_build(root / "run", variables={"input_dir": str(root / "input")})
 
 
 @pytest.fixture(scope="module")
-def clean_builds(clean_files, tmp_path_factory) -> dict[str, Build]:
-    return {path: run_path(path, clean_files, tmp_path_factory.mktemp(f"clean_{path}"))
-            for path in SUMMARY_NAMES}
+def clean_build(clean_files, tmp_path_factory) -> Build:
+    return run_folder(clean_files, tmp_path_factory.mktemp("clean_build"))
 
 
-def mart_rows(build: Build, across_paths: bool = True) -> dict[str, list[tuple]]:
+def mart_rows(build: Build) -> dict[str, list[tuple]]:
     return {
-        mart: build.query(f"{mart_select(mart, across_paths)} order by all")
+        mart: build.query(f"{mart_select(mart, across_folders=True)} order by all")
         for mart in ("recon_summary", "recon_delta_files", "recon_client_vs_platform",
                      "recon_platform_vs_rebuilt", "recon_load_hypotheses")
     }
@@ -507,16 +486,15 @@ def data_lines(text: str) -> int:
     return sum(1 for line in text.splitlines()[1:] if line.strip())
 
 
-def test_clean_case_builds_clean(clean_builds) -> None:
-    for build in clean_builds.values():
-        assert build.success and build.failed() == {}
+def test_clean_case_builds_clean(clean_build) -> None:
+    assert clean_build.success and clean_build.failed() == {}
 
 
-@pytest.mark.parametrize(("case_name", "path"), CASES)
-def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clean_builds, tmp_path):
-    corrupt, answer, *_ = CORPUS[case_name]
+@pytest.mark.parametrize("case_name", CASES)
+def test_bad_input_gets_its_documented_answer(case_name, clean_files, clean_build, tmp_path):
+    corrupt, answer = CORPUS[case_name]
     files = corrupt(clean_files)
-    build = run_path(path, files, tmp_path)
+    build = run_folder(files, tmp_path)
 
     if isinstance(answer, Error):
         assert not build.success
@@ -534,9 +512,9 @@ def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clea
     quarantined = dict(build.query(
         "select source_file, count(*) from marts.recon_quarantined_rows group by all"))
     entries = folder_entries(build)
-    assert set(entries) == {file_name(path, key) for key in files}
+    assert set(entries) == {file_name(key) for key in files}
     for key, text in files.items():
-        is_read, source_file, _ = entries[file_name(path, key)]
+        is_read, source_file, _ = entries[file_name(key)]
         if is_read and isinstance(text, str) and source_file.lower().startswith("delta"):
             counted = staged.get(source_file, 0) + quarantined.get(source_file, 0)
             assert counted == data_lines(text), key
@@ -545,7 +523,7 @@ def test_bad_input_gets_its_documented_answer(case_name, path, clean_files, clea
     if isinstance(answer, AsIs):
         assert build.success and build.failed() == {}, build.failed()
         if answer.same_results:
-            assert mart_rows(build) == mart_rows(clean_builds[path])
+            assert mart_rows(build) == mart_rows(clean_build)
         if answer.check:
             answer.check(build, files)
         return
@@ -572,13 +550,9 @@ def test_a_folder_that_does_not_exist_is_named(tmp_path) -> None:
     assert [m for m in MODELS if build.statuses.get(m) == "success"] == []
 
 
-def test_both_paths_give_identical_results_on_clean_input(clean_builds) -> None:
-    assert mart_rows(clean_builds["input_dir"]) == mart_rows(clean_builds["seeds"])
-
-
 def test_builds_are_deterministic_and_rebuilding_changes_nothing(clean_files, tmp_path) -> None:
-    first = run_path("input_dir", clean_files, tmp_path / "first")
-    second = run_path("input_dir", clean_files, tmp_path / "second")
+    first = run_folder(clean_files, tmp_path / "first")
+    second = run_folder(clean_files, tmp_path / "second")
     assert mart_rows(first) == mart_rows(second)
     again = dbt_build(tmp_path / "first" / "run",
                       variables={"input_dir": str(tmp_path / "first" / "input")})

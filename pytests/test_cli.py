@@ -41,7 +41,7 @@ def folders(tmp_path_factory) -> dict[str, Path]:
     case = simulate(n_users=300, n_files=4, seed=5)
     good, bad, empty = root / "good", root / "bad", root / "empty"
     for folder in (good, bad, empty):
-        write_case(case, folder, names="case")
+        write_case(case, folder)
     delta2 = bad / "delta2.csv"
     delta2.write_text(delta2.read_text().replace("total_spend", "spend", 1))
     platform = empty / "AIQ-user-summary.csv"

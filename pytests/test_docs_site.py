@@ -67,7 +67,7 @@ def colours(png: Path) -> int:
 
 @pytest.fixture(scope="module")
 def docs_site(tmp_path_factory) -> tuple[Build, Path]:
-    """The shipped seeds built, then `dbt docs generate --static` on that warehouse."""
+    """The shipped replica built, then `dbt docs generate --static` on that warehouse."""
     from dbt.cli.main import dbtRunner
 
     workdir = tmp_path_factory.mktemp("docs")

@@ -2,7 +2,8 @@
 
 A folder whose path holds a quote, a semicolon, a comment opener, glob characters, spaces
 and letters outside ASCII, with files named to close the quote and run a `copy ... to`
-statement of their own, is built through both input paths. The build must read exactly
+statement of their own, is built: given as input_dir, and as the project's own input
+folder with the project itself under such a folder. The build must read exactly
 those files, each under its own name, every row at its own line, and write nothing
 outside its target: no file appears anywhere else, in the input folder, beside it or in
 the folder the build runs from.
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pytests.dbt_harness import Build, copy_project, dbt_build
+from pytests.dbt_harness import DEFAULT_INPUT_DIR, Build, copy_project, dbt_build
 from recon.simulator import simulate, write_case
 
 COLUMNS = ["user_id", "total_spend", "count_saved_items", "loyalty_credits", "batch_id"]
@@ -32,14 +33,6 @@ DELTA_NAMES = [
 ]
 PLATFORM_NAME = "AIQ 'user' summary.csv"
 CLIENT_NAME = "Johnny'); copy (select 1) to 'pwned_by_client.csv'; --.csv"
-# dbt refuses spaces in a seed's name; every other character goes through the seed path
-SEED_DELTA_NAMES = [
-    "delta0it's;--.csv",
-    "delta1');copy(select(42))to('pwned_by_seed.csv');--.csv",
-    "delta2*[x]?.csv",
-    "delta3ünï.csv",
-    "delta4]'||'.csv",
-]
 
 
 def tree(root: Path, skip: Path | None = None) -> set[str]:
@@ -80,7 +73,7 @@ def case():
 
 def test_a_hostile_folder_is_read_as_data(case, tmp_path: Path) -> None:
     folder = tmp_path.joinpath(*FOLDER_NAMES)
-    written = write_case(case, folder, names="case")
+    written = write_case(case, folder)
     for path, name in zip(written, DELTA_NAMES + [PLATFORM_NAME, CLIENT_NAME]):
         path.rename(folder / name)
     assert "/*" in str(folder)
@@ -101,25 +94,20 @@ def test_a_hostile_folder_is_read_as_data(case, tmp_path: Path) -> None:
         "cause": "consistent", "delta_files": 5}
 
 
-def test_hostile_seed_names_in_a_hostile_project_folder(case, tmp_path: Path) -> None:
-    """The seed path: the project itself under a folder with a quote and glob
-    characters, its seeds named to run SQL (dbt-duckdb's own seed loader pasted their
-    path in unquoted; the project's replaces it)."""
-    written = write_case(case, tmp_path / "files", names="seeds")
-    seeds = {name: path for name, path in zip(SEED_DELTA_NAMES, written)}
-    seeds.update({path.name: path for path in written[len(SEED_DELTA_NAMES):]})
-    project = copy_project(tmp_path.joinpath(*FOLDER_NAMES, "project"), seeds)
+def test_hostile_names_in_the_project_folder_of_a_hostile_project(case, tmp_path: Path) -> None:
+    """No vars: the project itself under a folder with a quote and glob characters, its
+    own input folder (the var input_dir's default, a path relative to the project) holding
+    delta files named to run SQL."""
+    written = write_case(case, tmp_path / "files")
+    files = {name: path for name, path in zip(DELTA_NAMES, written)}
+    files.update({path.name: path for path in written[len(DELTA_NAMES):]})
+    project = copy_project(tmp_path.joinpath(*FOLDER_NAMES, "project"), files)
     before, here = tree(tmp_path), set(os.listdir(Path.cwd()))
 
     build = dbt_build(tmp_path / "run", project_dir=project)
 
     assert build.success and build.failed() == {}, build.errors()
-    the_folder_is_read_exactly(build, project / "seeds", {
-        name: name.removesuffix(".csv") for name in SEED_DELTA_NAMES})
-    # the raw tables dbt seed loads hold each file's own rows
-    for name in SEED_DELTA_NAMES:
-        table = name.removesuffix(".csv").replace('"', '""')
-        (count,) = build.query(f'select count(*) from raw."{table}"')[0]
-        assert count == len((project / "seeds" / name).read_text().splitlines()) - 1
+    the_folder_is_read_exactly(build, project / DEFAULT_INPUT_DIR, {
+        name: name.removesuffix(".csv") for name in DELTA_NAMES})
     assert tree(tmp_path, skip=tmp_path / "run") == before
     assert set(os.listdir(Path.cwd())) == here

@@ -1,9 +1,11 @@
-"""Reading a folder (`--vars '{input_dir: ...}'`) gives what the seed path gives.
+"""Reading a folder (`--vars '{input_dir: ...}'`) gives what the project's own input
+folder gives, in every format.
 
-The same data goes through both paths: as seeds of a copy of the project, and as a folder
-read with DuckDB's own readers (CSV with LF or CRLF line endings, gzipped CSV, Parquet).
-Every mart must come out identical, row for row. The real case folder is read as received
-(CRLF line endings, its original file names)."""
+The same data goes through both: as the default input folder of a copy of the project (a
+build with no vars), and as a folder given by input_dir, read with DuckDB's own readers
+(CSV with LF or CRLF line endings, gzipped CSV, Parquet). Every mart must come out
+identical, row for row. The real case folder is read as received (CRLF line endings, its
+original file names)."""
 
 from __future__ import annotations
 
@@ -22,10 +24,6 @@ CLIENT_TOTAL = 33_904_525
 PLATFORM_TOTAL = 29_162_044
 GAP = 4_742_481
 USERS_AFFECTED = 1_841
-
-# The real case's file names, as the seeds of a project must be named.
-SEED_NAMES = {"AIQ-user-summary.csv": "aiq_user_summary.csv",
-              "Johnny-user-summary.csv": "johnny_user_summary.csv"}
 
 # A simulated case with delta10 and delta11, so that ordering by name would put them
 # between delta1 and delta2; the platform never loaded delta10.
@@ -49,24 +47,24 @@ def mart_contents(database: Path, table: str) -> tuple[list[str], list[tuple]]:
     names its warehouse's catalog, so it cannot be read through an ATTACH under another
     name."""
     with duckdb.connect(str(database), read_only=True) as connection:
-        query = mart_select(table, across_paths=True)
+        query = mart_select(table, across_folders=True)
         return connection.sql(query).columns, connection.sql(f"{query} order by all").fetchall()
 
 
 def assert_same_marts(expected: Build, actual: Build) -> None:
     """Every mart of both warehouses holds the same rows, in the same columns."""
     tables = mart_tables(expected.database)
-    assert tables, "the seed path built no mart"
+    assert tables, "the project's own folder built no mart"
     assert mart_tables(actual.database) == tables
     for table in tables:
         expected_columns, expected_rows = mart_contents(expected.database, table)
         actual_columns, actual_rows = mart_contents(actual.database, table)
         assert actual_columns == expected_columns, f"marts.{table}: columns differ"
         if actual_rows != expected_rows:
-            only_seeds = list((Counter(expected_rows) - Counter(actual_rows)).elements())[:5]
+            only_project = list((Counter(expected_rows) - Counter(actual_rows)).elements())[:5]
             only_folder = list((Counter(actual_rows) - Counter(expected_rows)).elements())[:5]
-            pytest.fail(f"marts.{table} differs: only on the seed path {only_seeds},"
-                        f" only on the folder path {only_folder}")
+            pytest.fail(f"marts.{table} differs: only from the project's folder {only_project},"
+                        f" only from input_dir {only_folder}")
 
 
 # ---------------------------------------------------------------------------------------
@@ -80,10 +78,12 @@ def real_folder(tmp_path_factory) -> Build:
 
 
 @pytest.fixture(scope="module")
-def real_as_seeds(tmp_path_factory) -> Build:
+def real_in_project(tmp_path_factory) -> Build:
+    """The real files in a scratch copy of the project's default input folder (never in
+    the project itself), built with no vars."""
     require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
-    files = {SEED_NAMES.get(path.name, path.name): path for path in CASE_DIR.glob("*.csv")}
-    root = tmp_path_factory.mktemp("real_seeds")
+    files = {path.name: path for path in CASE_DIR.glob("*.csv")}
+    root = tmp_path_factory.mktemp("real_in_project")
     return dbt_build(root / "run", project_dir=copy_project(root / "project", files))
 
 
@@ -117,14 +117,14 @@ def test_real_case_folder_gives_the_case_figures(real_folder: Build) -> None:
                         ("delta3", "not_loaded"), ("delta4", "loaded")]
 
 
-def test_real_case_folder_gives_what_the_same_files_as_seeds_give(
-    real_as_seeds: Build, real_folder: Build
+def test_real_case_folder_gives_what_the_same_files_in_the_project_give(
+    real_in_project: Build, real_folder: Build
 ) -> None:
-    assert_same_marts(real_as_seeds, real_folder)
+    assert_same_marts(real_in_project, real_folder)
 
 
 # ---------------------------------------------------------------------------------------
-# a simulated case, through the seeds and through folders in every format
+# a simulated case, in the project's own folder and in folders of every format
 
 
 @pytest.fixture(scope="module")
@@ -133,9 +133,9 @@ def simulated() -> SimulatedCase:
 
 
 @pytest.fixture(scope="module")
-def simulated_as_seeds(tmp_path_factory, simulated: SimulatedCase) -> Build:
-    root = tmp_path_factory.mktemp("sim_seeds")
-    paths = write_case(simulated, root / "files", names="seeds")
+def simulated_in_project(tmp_path_factory, simulated: SimulatedCase) -> Build:
+    root = tmp_path_factory.mktemp("sim_in_project")
+    paths = write_case(simulated, root / "files")
     project = copy_project(root / "project", {path.name: path for path in paths})
     return dbt_build(root / "run", project_dir=project)
 
@@ -148,7 +148,7 @@ FOLDER_VARIANTS = [("csv", False), ("csv.gz", True), ("parquet", False)]
 def simulated_folder(request, tmp_path_factory, simulated: SimulatedCase) -> Build:
     fmt, crlf = request.param
     root = tmp_path_factory.mktemp(f"sim_folder_{fmt.replace('.', '_')}")
-    write_case(simulated, root / "case", names="case", fmt=fmt, crlf=crlf)
+    write_case(simulated, root / "case", fmt=fmt, crlf=crlf)
     return dbt_build(root / "run", variables=format_variables(root / "case", fmt))
 
 
@@ -168,10 +168,10 @@ def assert_ground_truth(build: Build, truth: GroundTruth) -> None:
     }
 
 
-def test_simulated_case_as_seeds_finds_the_ground_truth(
-    simulated_as_seeds: Build, simulated: SimulatedCase
+def test_simulated_case_in_the_project_finds_the_ground_truth(
+    simulated_in_project: Build, simulated: SimulatedCase
 ) -> None:
-    assert_ground_truth(simulated_as_seeds, simulated.truth)
+    assert_ground_truth(simulated_in_project, simulated.truth)
 
 
 def test_simulated_folder_finds_the_ground_truth(
@@ -180,10 +180,10 @@ def test_simulated_folder_finds_the_ground_truth(
     assert_ground_truth(simulated_folder, simulated.truth)
 
 
-def test_simulated_folder_gives_what_the_seeds_give(
-    simulated_as_seeds: Build, simulated_folder: Build
+def test_simulated_folder_gives_what_the_project_folder_gives(
+    simulated_in_project: Build, simulated_folder: Build
 ) -> None:
-    assert_same_marts(simulated_as_seeds, simulated_folder)
+    assert_same_marts(simulated_in_project, simulated_folder)
 
 
 def test_files_are_ordered_by_the_number_in_their_name(
@@ -221,7 +221,7 @@ def test_a_build_that_spills_completes(tmp_path: Path, monkeypatch) -> None:
     row must keep its true file and line though the files are read in parallel, in many
     row groups, while spilling."""
     case = simulate(100_000, 21, seed=3, fault=Fault(skip_files=(10,)))
-    write_case(case, tmp_path / "case", names="case")
+    write_case(case, tmp_path / "case")
     monkeypatch.setenv("DBT_DUCKDB_MEMORY_LIMIT", "100MB")
     build = dbt_build(tmp_path / "run", variables={"input_dir": str(tmp_path / "case")})
     broken = {name: status for name, status in build.statuses.items()
@@ -254,19 +254,19 @@ def assert_lines_match_files(build: Build, folder: Path) -> None:
 # every format gives the same answers, data tests included, clean and malformed
 
 
-def test_simulated_folder_gives_the_seeds_data_test_results(
-    simulated_as_seeds: Build, simulated_folder: Build
+def test_simulated_folder_gives_the_project_folders_data_test_results(
+    simulated_in_project: Build, simulated_folder: Build
 ) -> None:
     """Not only the marts: every data test passes or fails alike, with the same count of
     rows kept, in every format (a Parquet file's rows were once counted per column)."""
-    assert simulated_folder.data_tests() == simulated_as_seeds.data_tests()
+    assert simulated_folder.data_tests() == simulated_in_project.data_tests()
     assert simulated_folder.statuses["input_rows_are_conserved"] == "pass"
 
 
 def test_a_clean_parquet_case_builds_clean(tmp_path: Path) -> None:
     case = simulate(500, 6, seed=21)
     assert case.truth.causes == ("consistent",)
-    write_case(case, tmp_path / "case", names="case", fmt="parquet")
+    write_case(case, tmp_path / "case", fmt="parquet")
     build = dbt_build(tmp_path / "run", variables=format_variables(tmp_path / "case", "parquet"))
     assert build.success and build.failed() == {}, build.failed()
 
@@ -306,7 +306,7 @@ def malformed_builds(tmp_path_factory) -> dict[str, Build]:
 
     case = simulate(400, 5, seed=11)
     source = tmp_path_factory.mktemp("malformed_source")
-    write_case(case, source, names="case")
+    write_case(case, source)
     texts = {path.stem: path.read_text() for path in source.glob("*.csv")}
     texts = set_superseded("delta1", "total_spend", "abc")(texts)
     texts = prefix_winning_value("delta2", "total_spend", "+")(texts)

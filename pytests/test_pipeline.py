@@ -1,4 +1,4 @@
-"""The reconciliation end to end: `dbt build` on the shipped seeds, on the real case files,
+"""The reconciliation end to end: `dbt build` on the shipped replica, on the real case files,
 and on data built to agree, with the figures read back from the warehouse."""
 
 from __future__ import annotations
@@ -7,7 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from pytests.dbt_harness import CASE_DIR, PROJECT_DIR, Build, copy_project, dbt_build, require
+from pytests.dbt_harness import (
+    CASE_DIR, DEFAULT_INPUT_DIR, PROJECT_DIR, Build, copy_project, dbt_build, require,
+)
 from recon.report import root_cause
 
 # The case's published figures (../shared/brief/case-study.txt).
@@ -15,6 +17,7 @@ CLIENT_TOTAL = 33_904_525
 PLATFORM_TOTAL = 29_162_044
 GAP = 4_742_481
 USERS_AFFECTED = 1_841  # found by the pipeline on the real files
+REPLICA_DIR = PROJECT_DIR / DEFAULT_INPUT_DIR
 
 # The data tests that must fail while the platform misses a file, with their row counts.
 EXPECTED_FAILURES = {
@@ -69,11 +72,11 @@ def assert_fails_as_expected(build: Build) -> None:
     assert kept == USERS_AFFECTED
 
 
-def test_shipped_seeds_reproduce_the_case(shipped: Build) -> None:
+def test_shipped_replica_reproduce_the_case(shipped: Build) -> None:
     assert_case_figures(shipped)
 
 
-def test_shipped_seeds_fail_the_reconciliation_tests(shipped: Build) -> None:
+def test_shipped_replica_fail_the_reconciliation_tests(shipped: Build) -> None:
     assert_fails_as_expected(shipped)
 
 
@@ -164,7 +167,7 @@ def test_staging_keeps_lineage_of_every_delta_row(shipped: Build) -> None:
 
 
 def test_line_numbers_point_at_the_lines_in_the_file(shipped: Build) -> None:
-    lines = (PROJECT_DIR / "seeds" / "delta3.csv").read_text().splitlines()
+    lines = (REPLICA_DIR / "delta3.csv").read_text().splitlines()
     for line_number in (2, 100, len(lines)):
         row = shipped.one(
             "select user_id, total_spend, count_saved_items, loyalty_credits, batch_id"
@@ -177,10 +180,9 @@ def test_line_numbers_point_at_the_lines_in_the_file(shipped: Build) -> None:
 def test_consistent_data_builds_with_no_failing_test(tmp_path: Path) -> None:
     """The shipped deltas with a platform table that loaded them all (the client's export,
     which is the correct dedup): every data test passes and dbt build exits zero."""
-    seeds = PROJECT_DIR / "seeds"
-    files = {p.name: p for p in seeds.glob("delta*.csv")}
-    files["johnny_user_summary.csv"] = seeds / "johnny_user_summary.csv"
-    files["aiq_user_summary.csv"] = seeds / "johnny_user_summary.csv"
+    files = {p.name: p for p in REPLICA_DIR.glob("delta*.csv")}
+    files["Johnny-user-summary.csv"] = REPLICA_DIR / "Johnny-user-summary.csv"
+    files["AIQ-user-summary.csv"] = REPLICA_DIR / "Johnny-user-summary.csv"
     build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
     assert build.failed() == {}
     assert build.success
@@ -188,11 +190,11 @@ def test_consistent_data_builds_with_no_failing_test(tmp_path: Path) -> None:
     assert summary == {"spend_gap": 0, "users_mismatched": 0}
 
 
-def test_a_new_delta_seed_is_picked_up_with_no_sql_edit(tmp_path: Path) -> None:
-    """Dropping seeds/delta5.csv into a copy of the project: the new file is staged, wins
-    where its batch_id is larger, and the platform (which never saw it) falls behind."""
-    seeds = PROJECT_DIR / "seeds"
-    files = {p.name: p for p in seeds.glob("*.csv")}
+def test_a_new_delta_file_is_picked_up_with_no_sql_edit(tmp_path: Path) -> None:
+    """Dropping delta5.csv into a copy of the project's input folder: the new file is
+    staged, wins where its batch_id is larger, and the platform (which never saw it)
+    falls behind."""
+    files = {p.name: p for p in REPLICA_DIR.glob("*.csv")}
     header = "user_id,total_spend,count_saved_items,loyalty_credits,batch_id\n"
     files["delta5.csv"] = header + "1,99999,1,1,999999\n2,88888,2,2,999998\n"
     build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
@@ -208,9 +210,8 @@ def test_a_new_delta_seed_is_picked_up_with_no_sql_edit(tmp_path: Path) -> None:
     assert mismatched == {"n": 2}
 
 
-def test_a_removed_delta_seed_is_dropped_with_no_sql_edit(tmp_path: Path) -> None:
-    seeds = PROJECT_DIR / "seeds"
-    files = {p.name: p for p in seeds.glob("*.csv") if p.name != "delta4.csv"}
+def test_a_removed_delta_file_is_dropped_with_no_sql_edit(tmp_path: Path) -> None:
+    files = {p.name: p for p in REPLICA_DIR.glob("*.csv") if p.name != "delta4.csv"}
     build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
     files_staged = build.query("select distinct source_file from staging.stg_deltas order by 1")
     assert files_staged == [("delta0",), ("delta1",), ("delta2",), ("delta3",)]
@@ -249,7 +250,7 @@ def test_models_with_failing_tests_feed_no_other_model(shipped: Build) -> None:
     assert blocking == {}
 
 
-FINDINGS_ON_THE_SHIPPED_SEEDS = {
+FINDINGS_ON_THE_SHIPPED_REPLICA = {
     "platform_matches_rebuilt_for_every_user",
     "platform_matches_client_for_every_user",
     "platform_total_spend_equals_client_total_spend",
@@ -259,9 +260,9 @@ FINDINGS_ON_THE_SHIPPED_SEEDS = {
 }
 
 
-def test_the_shipped_seeds_fail_findings_only(shipped: Build) -> None:
+def test_the_shipped_replica_fail_findings_only(shipped: Build) -> None:
     assert not shipped.success
-    assert set(shipped.failed()) == FINDINGS_ON_THE_SHIPPED_SEEDS
+    assert set(shipped.failed()) == FINDINGS_ON_THE_SHIPPED_REPLICA
 
 
 def test_findings_warn_with_the_var_and_the_pipeline_selector_leaves_them_out(
@@ -270,10 +271,10 @@ def test_findings_warn_with_the_var_and_the_pipeline_selector_leaves_them_out(
     warned = dbt_build(tmp_path / "warn", variables={"findings_as_warnings": True})
     assert warned.success, warned.errors()
     warnings = {name for name, status in warned.statuses.items() if status == "warn"}
-    assert warnings == FINDINGS_ON_THE_SHIPPED_SEEDS
+    assert warnings == FINDINGS_ON_THE_SHIPPED_REPLICA
     pipeline = dbt_build(tmp_path / "pipeline", extra_args=("--selector", "pipeline"))
     assert pipeline.success, pipeline.errors()
-    assert not FINDINGS_ON_THE_SHIPPED_SEEDS & set(pipeline.statuses)
+    assert not FINDINGS_ON_THE_SHIPPED_REPLICA & set(pipeline.statuses)
     assert "input_rows_are_conserved" in pipeline.statuses
     assert pipeline.statuses.keys() >= {"recon_summary", "recon_delta_files"}
 

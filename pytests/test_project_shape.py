@@ -67,8 +67,7 @@ def test_only_engine_specific_macros_are_dispatched_and_only_for_duckdb() -> Non
         "row_fingerprint",
     }
     # one implementation each, DuckDB's: no branch that no test runs
-    # (duckdb__load_csv_rows replaces dbt-duckdb's own seed loader)
-    assert implemented == {("duckdb", name) for name in dispatched | {"load_csv_rows"}}
+    assert implemented == {("duckdb", name) for name in dispatched}
 
 
 def test_every_mart_is_public_with_an_enforced_contract(manifest: dict) -> None:
@@ -140,3 +139,31 @@ def test_architecture_points_at_columns_and_sql_that_exist(manifest: dict) -> No
         for cte in re.findall(r"CTE `(\w+)`", where):
             sql = (PROJECT_DIR / paths[0]).read_text() if paths else ""
             assert re.search(rf"^{cte} as \(", sql, re.M), (figure, cte, paths)
+
+
+def test_the_inputs_are_declared_once_and_the_lineage_starts_there(manifest: dict) -> None:
+    """The source client_exports declares the folder and its three kinds of file; the
+    model that takes them from there depends on all three, every model reading the files
+    depends on it, and no edge is forced by a `-- depends_on:` comment. Nothing is a seed:
+    the models read the files themselves."""
+    sources = {node["name"]: node for node in manifest["sources"].values()
+               if node["package_name"] == "reconcile"}
+    assert set(sources) == {"delta_files", "platform_user_summary", "client_user_summary"}
+    assert {node["source_name"] for node in sources.values()} == {"client_exports"}
+    assert {node["source_meta"]["folder"] for node in sources.values()} == {
+        "data/johnnys-jeans-replica"}
+    assert sources["delta_files"]["meta"]["file_name_pattern"] == "delta*.csv"
+    models = own_nodes(manifest, "model")
+    assert sorted(models["base_input_folder"]["depends_on"]["nodes"]) == sorted(
+        node["unique_id"] for node in sources.values())
+    assert not [name for name, node in models.items()
+                if any(parent.startswith("source.") for parent in node["depends_on"]["nodes"])
+                and name != "base_input_folder"]
+    assert own_nodes(manifest, "seed") == {}
+    commented = [path.name for path in (PROJECT_DIR / "models").rglob("*.sql")
+                 if "depends_on:" in path.read_text()]
+    assert commented == []
+    folder = PROJECT_DIR / sources["delta_files"]["source_meta"]["folder"]
+    assert sorted(path.name for path in folder.iterdir()) == [
+        "AIQ-user-summary.csv", "Johnny-user-summary.csv",
+        *(f"delta{k}.csv" for k in range(5))]

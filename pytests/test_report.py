@@ -1,5 +1,5 @@
 """The findings written up (recon/report.py): the committed emails, report and chart are
-what a fresh build of the shipped seeds renders; their figures, examples and SQL agree
+what a fresh build of the shipped replica renders; their figures, examples and SQL agree
 with the warehouse; consistent data gives the short versions; another fault gives other
 words and figures; and nothing about the case is written into the templates."""
 
@@ -35,7 +35,7 @@ def shipped(tmp_path_factory) -> tuple[Build, dict[str, str], Path]:
 def simulated_case(tmp_path_factory, name: str, fault: Fault, n_files: int):
     case = simulate(n_users=3_000, n_files=n_files, seed=11, fault=fault)
     folder = tmp_path_factory.mktemp(name)
-    write_case(case, folder / "input", names="case")
+    write_case(case, folder / "input")
     build = dbt_build(folder / "run", variables={"input_dir": str(folder / "input")})
     return case, build, render(build, folder / "reports")
 

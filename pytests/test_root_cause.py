@@ -32,7 +32,7 @@ def simulated(request, tmp_path_factory) -> tuple[SimulatedCase, Build]:
     spec = CASES[request.param]
     case = simulate(n_users=3_000, seed=7, **spec)
     folder = tmp_path_factory.mktemp(request.param)
-    write_case(case, folder / "input", names="case")
+    write_case(case, folder / "input")
     build = dbt_build(folder / "run", variables={"input_dir": str(folder / "input")})
     return case, build
 

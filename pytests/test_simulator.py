@@ -39,8 +39,8 @@ from recon.simulator import (
 )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-SEEDS_DIR = PROJECT_DIR / "seeds"
-SEED_NAMES = case_file_names(len(replica.FILE_ROWS))
+REPLICA_DIR = PROJECT_DIR / "data" / "johnnys-jeans-replica"
+REPLICA_NAMES = case_file_names(len(replica.FILE_ROWS))
 N_USERS = 3_000
 
 
@@ -307,7 +307,7 @@ def test_same_seed_writes_identical_files_and_another_seed_does_not(tmp_path: Pa
 def test_formats_hold_the_same_rows(tmp_path: Path) -> None:
     case = simulate(1_500, 4, seed=5, fault=Fault(skip_files=(2,)))
     plain = write_case(case, tmp_path / "csv")
-    crlf = write_case(case, tmp_path / "crlf", names="case", crlf=True)
+    crlf = write_case(case, tmp_path / "crlf", crlf=True)
     gzipped = write_case(case, tmp_path / "gz", fmt="csv.gz")
     parquet = write_case(case, tmp_path / "parquet", fmt="parquet")
     assert [p.name for p in crlf][-2:] == ["AIQ-user-summary.csv", "Johnny-user-summary.csv"]
@@ -339,7 +339,7 @@ def test_command_line_writes_a_case(tmp_path: Path) -> None:
     result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
     truth = json.loads(result.stdout)
     assert truth["causes"] == [FILES_NOT_LOADED]
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(case_file_names(4, "case"))
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(case_file_names(4))
     assert truth["gap"] == truth["client_total"] - truth["platform_total"] > 0
 
 
@@ -359,20 +359,20 @@ def test_scales_to_many_users_and_files(tmp_path: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def seeds() -> duckdb.DuckDBPyConnection:
-    """The shipped seeds as duckdb tables."""
-    return _load([SEEDS_DIR / name for name in SEED_NAMES])
+def replica_tables() -> duckdb.DuckDBPyConnection:
+    """The shipped replica as duckdb tables."""
+    return _load([REPLICA_DIR / name for name in REPLICA_NAMES])
 
 
-def test_seeds_equal_a_fresh_regeneration(tmp_path: Path) -> None:
+def test_replica_equals_a_fresh_regeneration(tmp_path: Path) -> None:
     command = [sys.executable, "-m", "recon.replica", "--out", str(tmp_path)]
     subprocess.run(command, cwd=PROJECT_DIR, check=True, capture_output=True)
-    for name in SEED_NAMES:
-        assert (tmp_path / name).read_bytes() == (SEEDS_DIR / name).read_bytes(), name
+    for name in REPLICA_NAMES:
+        assert (tmp_path / name).read_bytes() == (REPLICA_DIR / name).read_bytes(), name
 
 
-def test_seeds_reproduce_the_published_figures(seeds: duckdb.DuckDBPyConnection) -> None:
-    files = seeds.execute(
+def test_replica_reproduce_the_published_figures(replica_tables: duckdb.DuckDBPyConnection) -> None:
+    files = replica_tables.execute(
         "select count(*), sum(total_spend) from deltas group by file order by file"
     ).fetchall()
     assert files == [
@@ -382,7 +382,7 @@ def test_seeds_reproduce_the_published_figures(seeds: duckdb.DuckDBPyConnection)
         (2_473, 11_131_828),
         (2_483, 14_897_837),
     ]
-    totals = seeds.execute(
+    totals = replica_tables.execute(
         "select (select sum(total_spend) from client), (select sum(total_spend) from platform), "
         "(select count(*) from client), (select count(*) from platform)"
     ).fetchone()
@@ -390,32 +390,32 @@ def test_seeds_reproduce_the_published_figures(seeds: duckdb.DuckDBPyConnection)
     assert totals[0] - totals[1] == 4_742_481
 
 
-def test_seeds_open_with_the_printed_rows() -> None:
+def test_replica_open_with_the_printed_rows() -> None:
     heads = [*replica.DELTA_HEADS, replica.PLATFORM_HEAD, replica.CLIENT_HEAD]
-    for name, head in zip(SEED_NAMES, heads, strict=True):
-        lines = (SEEDS_DIR / name).read_bytes().split(b"\n")
+    for name, head in zip(REPLICA_NAMES, heads, strict=True):
+        lines = (REPLICA_DIR / name).read_bytes().split(b"\n")
         assert lines[0] == b"user_id,total_spend,count_saved_items,loyalty_credits,batch_id"
         assert lines[1:6] == [",".join(map(str, row)).encode() for row in head], name
 
 
-def test_seeds_keep_the_structure_of_the_case(seeds: duckdb.DuckDBPyConnection) -> None:
-    base = seeds.execute(
+def test_replica_keep_the_structure_of_the_case(replica_tables: duckdb.DuckDBPyConnection) -> None:
+    base = replica_tables.execute(
         "select count(*), count(distinct user_id), min(user_id), max(user_id) from deltas where file = 0"
     )
     assert base.fetchone() == (10_000, 10_000, 1, 10_000)
-    assert _duplicates(seeds, "file, user_id") == _duplicates(seeds, "user_id, batch_id") == 0
-    ranges = seeds.execute(
+    assert _duplicates(replica_tables, "file, user_id") == _duplicates(replica_tables, "user_id, batch_id") == 0
+    ranges = replica_tables.execute(
         "select min(batch_id), max(batch_id) from deltas group by file order by file"
     ).fetchall()
     published = [(0, 2000), (2001, 3000), (3001, 4500), (4501, 6000), (6002, 8000)]
     assert all(lo <= low and high <= hi for (low, high), (lo, hi) in zip(ranges, published, strict=True))
-    assert _spend_falls(seeds, "file") == 0
-    assert seeds.execute(VALUES_IN_RANGE).fetchone() == (True,)
+    assert _spend_falls(replica_tables, "file") == 0
+    assert replica_tables.execute(VALUES_IN_RANGE).fetchone() == (True,)
 
 
-def test_seeds_platform_is_the_dedup_without_delta3(seeds: duckdb.DuckDBPyConnection) -> None:
-    assert _users_differing(seeds, "select * from platform", _dedup("file <> 3")) == 0
-    assert _users_differing(seeds, "select * from client", _dedup()) == 0
-    assert _users_differing(seeds, "select * from platform", "select * from client") == 1_841
+def test_replica_platform_is_the_dedup_without_delta3(replica_tables: duckdb.DuckDBPyConnection) -> None:
+    assert _users_differing(replica_tables, "select * from platform", _dedup("file <> 3")) == 0
+    assert _users_differing(replica_tables, "select * from client", _dedup()) == 0
+    assert _users_differing(replica_tables, "select * from platform", "select * from client") == 1_841
     only_delta3 = "select user_id from deltas where file = 3 except select user_id from deltas where file = 4"
-    assert seeds.execute(f"select count(*) from ({only_delta3})").fetchone() == (1_841,)
+    assert replica_tables.execute(f"select count(*) from ({only_delta3})").fetchone() == (1_841,)

@@ -7,7 +7,7 @@
 `build` runs `dbt build` in-process on this project, then prints the summary read back
 from the warehouse and the data tests that failed, generates the dbt docs site
 (target/static_index.html) and writes the findings up (recon/report.py): the two emails,
-the HTML report and the chart, into reports/ for the shipped seeds, or target/reports/
+the HTML report and the chart, into reports/ for the shipped replica, or target/reports/
 with --input-dir, so a client's data never lands in a committed folder. It exits with
 dbt's status: non-zero while the tables disagree. `report` renders them again from the
 last build.
@@ -225,7 +225,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recon.cli", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="dbt build, then print the summary")
-    build.add_argument("--input-dir", help="read the input files from this folder instead of the seeds")
+    build.add_argument("--input-dir", help="read the input files from this folder instead of the shipped replica (the var input_dir)")
     build.add_argument(
         "--report-dir", type=Path,
         help="where the write-up goes (default: reports/, or target/reports/ with --input-dir)",

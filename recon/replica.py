@@ -15,7 +15,8 @@ rows it prints) with the simulator's machinery:
 4. the platform's table is the correct dedup with delta3 left out (``Fault(skip_files=(3,))``),
    and the build checks every published figure and constraint before returning.
 
-Regenerate the seeds (byte for byte) with ``python -m recon.replica --out seeds``.
+Regenerate the shipped input folder (byte for byte) with
+``python -m recon.replica --out data/johnnys-jeans-replica``.
 """
 
 from __future__ import annotations
@@ -320,11 +321,11 @@ def _head(frame: pd.DataFrame) -> tuple[Row, ...]:
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    """Command line: write the replica's seeds."""
+    """Command line: write the replica's files."""
     parser = argparse.ArgumentParser(prog="python -m recon.replica", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("seeds"))
+    parser.add_argument("--out", type=Path, default=Path("data/johnnys-jeans-replica"))
     args = parser.parse_args(argv)
-    for path in write_case(build(), args.out, names="seeds", fmt="csv"):
+    for path in write_case(build(), args.out, fmt="csv"):
         print(path)
 
 

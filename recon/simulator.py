@@ -63,10 +63,8 @@ CLIENT_EXPORT_BEHIND = "client_export_behind"
 PLATFORM_EXTRA_USERS = "platform_extra_users"
 PLATFORM_MISSING_USERS = "platform_missing_users"
 
-SUMMARY_NAMES = {
-    "seeds": ("aiq_user_summary", "johnny_user_summary"),
-    "case": ("AIQ-user-summary", "Johnny-user-summary"),
-}
+# the real case's names for the platform's table and the client's export
+SUMMARY_NAMES = ("AIQ-user-summary", "Johnny-user-summary")
 FORMATS = ("csv", "csv.gz", "parquet")
 
 Range = tuple[int, int]
@@ -497,27 +495,24 @@ def simulate(
     return derive_case(stream, layout, n_users, fault, seed=seed)
 
 
-def case_file_names(n_files: int, names: str = "seeds", fmt: str = "csv") -> list[str]:
-    """File names of the deltas, then the platform's table, then the client's export.
-
-    ``names="seeds"``: aiq_user_summary, johnny_user_summary; ``names="case"``: the real
-    case's AIQ-user-summary, Johnny-user-summary.
-    """
+def case_file_names(n_files: int, fmt: str = "csv") -> list[str]:
+    """File names of the deltas, then the platform's table, then the client's export,
+    named as in the real case (delta0.csv ... AIQ-user-summary.csv, Johnny-user-summary.csv)."""
     if fmt not in FORMATS:
         raise ValueError(f"fmt must be one of {FORMATS}")
-    stems = [*(f"delta{k}" for k in range(n_files)), *SUMMARY_NAMES[names]]
+    stems = [*(f"delta{k}" for k in range(n_files)), *SUMMARY_NAMES]
     return [f"{stem}.{fmt}" for stem in stems]
 
 
 def write_case(
-    case: SimulatedCase, out_dir: str | Path, names: str = "seeds", fmt: str = "csv", crlf: bool = False
+    case: SimulatedCase, out_dir: str | Path, fmt: str = "csv", crlf: bool = False
 ) -> list[Path]:
     """Write the case's files one at a time into out_dir; return their paths (as case_file_names)."""
     if crlf and fmt == "parquet":
         raise ValueError("crlf applies to csv formats only")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    paths = [out / name for name in case_file_names(len(case.truth.files), names, fmt)]
+    paths = [out / name for name in case_file_names(len(case.truth.files), fmt)]
     frames = itertools.chain(case.deltas, (case.platform, case.client))
     with duckdb.connect() as con:
         con.execute("set enable_progress_bar = false")
@@ -563,7 +558,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stale-client-export", type=int, metavar="K")
     parser.add_argument("--users-added", type=int, default=0)
     parser.add_argument("--users-dropped", type=int, default=0)
-    parser.add_argument("--names", choices=sorted(SUMMARY_NAMES), default="case")
     parser.add_argument("--format", choices=FORMATS, default="csv")
     parser.add_argument("--crlf", action="store_true")
     args = parser.parse_args(argv)
@@ -576,7 +570,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         users_dropped=args.users_dropped,
     )
     case = simulate(args.users, args.files, args.seed, args.update_share, fault)
-    write_case(case, args.out_dir, args.names, args.format, args.crlf)
+    write_case(case, args.out_dir, args.format, args.crlf)
     print(json.dumps(asdict(case.truth) | {"gap": case.truth.gap}, indent=2))
 
 

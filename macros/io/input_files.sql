@@ -6,11 +6,17 @@
         Stops the build, naming every file (and line) at fault, when what must be read
         cannot be: no such folder, a summary missing or not readable, no delta file, a
         file the reader cannot decode, a header that is not the expected one. Warns,
-        naming each, about every other entry of the folder that is not read. -#}
+        naming each, about every other entry of the folder that is not read.
+
+        Names the three models it reads with ref() before anything else, so that the
+        model calling it depends on them at parse time, when nothing is read. -#}
+    {%- set folder = ref('base_input_folder') -%}
+    {%- set folder_entries = ref('base_input_folder_entries') -%}
+    {%- set file_lines = ref('base_input_file_lines') -%}
     {%- if not execute -%}
         {{ return([]) }}
     {%- endif -%}
-    {%- set settings = run_query("select * from " ~ ref('base_input_folder')).rows[0] -%}
+    {%- set settings = run_query("select * from " ~ folder).rows[0] -%}
     {%- set listing -%}
         select
             entries.*,
@@ -19,8 +25,8 @@
             lines.line_count,
             lines.data_row_count,
             lines.read_error
-        from {{ ref('base_input_folder_entries') }} as entries
-        left join {{ ref('base_input_file_lines') }} as lines
+        from {{ folder_entries }} as entries
+        left join {{ file_lines }} as lines
             on entries.file_index = lines.file_index
         order by entries.file_index nulls last, entries.entry_name
     {%- endset -%}
@@ -35,9 +41,8 @@
     {%- set problems = [] -%}
 
     {%- for entry in entries if entry.entry_name is none -%}
-        {%- do problems.append(entry.entry_path ~ ": " ~ entry.not_read_reason ~ " ("
-            ~ ("the var input_dir" if var('input_dir') else "this project's seed folder")
-            ~ ").") -%}
+        {%- do problems.append(entry.entry_path ~ ": " ~ entry.not_read_reason
+            ~ " (the var input_dir).") -%}
     {%- endfor -%}
     {%- if not problems -%}
         {%- for kind, name_var in [('platform_summary', 'platform_summary_file'),
@@ -52,10 +57,8 @@
                 {%- endfor -%}
                 {%- if not found -%}
                     {%- do problems.append(settings.input_folder.rstrip('/') ~ '/' ~ expected
-                        ~ ": no such file. The " ~ label ~ " is read from "
-                        ~ ("the var input_dir under the name given by the var " ~ name_var
-                           if var('input_dir') else "this project's seed " ~ expected)
-                        ~ ".") -%}
+                        ~ ": no such file. The " ~ label ~ " is read from the var input_dir"
+                        ~ " under the name given by the var " ~ name_var ~ ".") -%}
                 {%- endif -%}
             {%- endif -%}
         {%- endfor -%}
@@ -78,8 +81,7 @@
 
     {%- set passed_over = [] -%}
     {%- for entry in entries
-        if entry.entry_name and not entry.file_index
-        and entry.not_read_reason != 'a dbt property file' -%}
+        if entry.entry_name and not entry.file_index -%}
         {%- do passed_over.append(entry.entry_name ~ " (" ~ entry.not_read_reason ~ ")") -%}
     {%- endfor -%}
     {%- if passed_over -%}

@@ -95,7 +95,7 @@ def split_format(name):
     return name, "csv"
 
 
-def list_entries(folder, is_seed_folder, delta_glob, summary_names):
+def list_entries(folder, delta_glob, summary_names):
     """One dict per entry of the folder, classified; or one row for the folder itself
     when it cannot be listed."""
     folder = os.path.abspath(folder)
@@ -133,7 +133,7 @@ def list_entries(folder, is_seed_folder, delta_glob, summary_names):
             entry["file_number"] = int(number.group()) if number else None
         if "input_kind" in entry:
             entry.update(file_format=file_format, source_file=stem, reader_path=reader_path(path))
-        entry["not_read_reason"] = first_reason(entry, is_seed_folder)
+        entry["not_read_reason"] = first_reason(entry)
         entries.append(entry)
     settle_shared_names(entries, summary_names)
     settle_shared_numbers(entries)
@@ -141,11 +141,9 @@ def list_entries(folder, is_seed_folder, delta_glob, summary_names):
     return entries
 
 
-def first_reason(entry, is_seed_folder):
+def first_reason(entry):
     """Why an entry is not read, before comparing it with the others; None to read it."""
     if "input_kind" not in entry:
-        if is_seed_folder and entry["entry_name"].lower().endswith((".yml", ".yaml")):
-            return "a dbt property file"
         return "its name matches no input file"
     if entry["entry_type"] != "file":
         return f"not a regular file: a {entry['entry_type']}"
@@ -213,7 +211,6 @@ def model(dbt, session):
     settings = dict(zip(folder.columns, row))
     entries = list_entries(
         settings["input_folder"],
-        settings["is_seed_folder"],
         settings["delta_file_glob"],
         {"platform_summary": settings["platform_summary_file"],
          "client_summary": settings["client_summary_file"]},

@@ -9,10 +9,9 @@
 
 {{ config(materialized='view') }}
 
--- depends_on: {{ ref('base_input_file_lines') }}
-
+{%- set file_lines = ref('base_input_file_lines') %}
 {%- set blank_lines_between_rows = execute and run_query(
-    "select count(*) from " ~ ref('base_input_file_lines')
+    "select count(*) from " ~ file_lines
     ~ " where blank_line_numbers[1] < last_text_line_number").columns[0].values()[0] > 0 %}
 
 with
@@ -54,7 +53,7 @@ blank_lines as (
     select
         file_index,
         unnest(blank_line_numbers) as line_number
-    from {{ ref('base_input_file_lines') }}
+    from {{ file_lines }}
 ),
 
 -- below the n-th blank line of a file, rows sit n lines lower than their place among

@@ -6,13 +6,10 @@
 -- row's line number are added by the view base_input_rows. The line is the row's place in
 -- this table: numbering the rows while reading (row_number() over ()) would force the
 -- read onto one thread (BENCHMARKS.md).
--- The files to read, and whether each can be, are found by the models this one reads
--- when it runs (macro input_files_found): a missing summary, a file that cannot be
--- decoded or a header that is not the expected one stops the build naming the file.
-
--- depends_on: {{ ref('base_input_folder') }}
--- depends_on: {{ ref('base_input_folder_entries') }}
--- depends_on: {{ ref('base_input_file_lines') }}
+-- The files to read, and whether each can be, are found when the model runs, in the
+-- models base_input_folder, base_input_folder_entries and base_input_file_lines (macro
+-- input_files_found): a missing summary, a file that cannot be decoded or a header that
+-- is not the expected one stops the build naming the file.
 
 {%- set files = input_files_found() %}
 {%- do assert_reads_keep_file_order() %}
