@@ -1,6 +1,7 @@
 {% macro declared_inputs() %}
     {#- The inputs as the source client_exports declares them (models/staging/_sources.yml):
-        a dict of its folder and, per table, the file name or name pattern. Each table is
+        a dict of its folder (a relative one taken from the project's folder) and, per
+        table, the file name or name pattern. Each table is
         named with source(), so the model that calls this depends on it in dbt's lineage.
         The values are text from outside the project: they reach SQL only through
         text_literal. Empty at parse time, when dbt's graph holds no declaration yet. -#}
@@ -25,5 +26,10 @@
                 'platform_user_summary': 'platform_summary_file',
                 'client_user_summary': 'client_summary_file'}[key] ~ ".") }}
     {%- endfor -%}
+    {#- a relative folder is taken from the project's folder, wherever dbt runs from -#}
+    {%- if not declared.folder.startswith('/') -%}
+        {%- do declared.update({'folder': (invocation_args_dict.project_dir or '.') | string
+            ~ '/' ~ declared.folder}) -%}
+    {%- endif -%}
     {{ return(declared) }}
 {% endmacro %}
