@@ -287,3 +287,46 @@ def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
     assert replays[0]["users_differing"] == truth.users_differing
     assert replays[1]["users_differing"] == 0  # the explanation reproduces the platform's table
     assert len(table_rows(section(engineer, "Examples"))) >= 10
+
+
+@pytest.fixture(scope="module")
+def combined_faults(tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
+    """Three faults at once: a file never loaded, another cut short, and the client's
+    export behind its own deltas."""
+    fault = Fault(skip_files=(3,), truncate_file=(5, 120), stale_client_export=6)
+    return simulated_case(tmp_path_factory, "combined_faults", fault, n_files=8)
+
+
+def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_faults) -> None:
+    case, build, emails = combined_faults
+    truth = case.truth
+    engineer, reply = emails[report.ENGINEER_EMAIL], emails[report.CLIENT_EMAIL]
+    summary = build.one("select * from marts.recon_summary")
+    assert summary["cause"] == "+".join(truth.causes) == (
+        "files_not_loaded+file_partially_loaded+client_export_behind")
+    (not_loaded,), (cut,) = summary["files_not_loaded"], summary["files_partially_loaded"]
+    (line,) = summary["cut_after_lines"]
+    client_last = summary["client_last_file"]
+    subject = engineer.splitlines()[2]
+    for words in (f"{not_loaded} never loaded", f"{cut} loaded only in part",
+                  f"the client export stops at {client_last}"):
+        assert words in subject, subject
+    wrong = section(engineer, "What is wrong")
+    assert f"{not_loaded} was never loaded" in wrong
+    assert f"{cut} was loaded only up to line {line:,}" in wrong
+    assert f"matches the deltas only up to {client_last}" in wrong
+    platform_side, client_side = summary["spend_gap_platform_side"], summary["spend_gap_client_side"]
+    assert platform_side + client_side == truth.gap
+    assert (f"our table is {abs(platform_side):,} short and the client's export"
+            f" {abs(client_side):,} short: together, the gap of {truth.gap:,}") in wrong
+    fix = section(engineer, "What to fix")
+    assert f"load {not_loaded} and reload {cut} in full" in fix
+    assert f"their deltas after {client_last} carry changes" in fix
+    assert "cause not yet found" not in engineer and "No load hypothesis" not in engineer
+    assert f"the file named {not_loaded}" in reply and f"the file named {cut}" in reply
+    assert f"only up to the one named {client_last}" in reply
+    assert (f"our platform is ${abs(platform_side):,} below that, and your export"
+            f" ${abs(client_side):,} below it") in reply
+    html = emails[report.HTML_REPORT]
+    assert summary["cause"] in html and "not explained" not in html
+    assert_sql_returns_what_the_email_says(build, engineer)

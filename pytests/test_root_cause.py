@@ -1,6 +1,9 @@
-"""Root cause on simulated cases: every fault class the simulator injects, at 4 to 12 files
-and thousands of users, built through the project (input_dir) and checked against the
-simulator's ground truth: each file's load status, the cause, explained, and the figures."""
+"""Root cause on simulated cases: every fault class the simulator injects, alone and
+combined (several files skipped and cut at once, on streams of up to 32 files, with the
+client's export behind and the last-arrival rule), at thousands of users, built through
+the project (input_dir) and checked against the simulator's ground truth: each file's load
+status, the cause (every fault, joined by '+'), explained, the figures, the gap split by
+side, and a root cause sentence naming every file involved."""
 
 from __future__ import annotations
 
@@ -24,13 +27,26 @@ CASES = {
     "users_added": dict(n_files=5, fault=Fault(users_added=40)),
     "users_dropped": dict(n_files=5, fault=Fault(users_dropped=25)),
     "file_skipped_and_users_dropped": dict(n_files=6, fault=Fault(skip_files=(4,), users_dropped=10)),
+    # combined faults: more than the enumerated hypotheses try, composed from each file's
+    # evidence
+    "three_of_15_skipped": dict(n_files=15, fault=Fault(skip_files=(4, 9, 13))),
+    "two_of_30_skipped": dict(n_files=30, fault=Fault(skip_files=(7, 21))),
+    "skipped_and_cut": dict(n_files=8, fault=Fault(skip_files=(3,), truncate_file=(6, 100))),
+    "skipped_and_client_export_behind": dict(
+        n_files=8, fault=Fault(skip_files=(3,), stale_client_export=6)),
+    "skipped_with_the_last_arrival_kept": dict(
+        n_files=8, fault=Fault(skip_files=(3,), last_arrival_wins=True)),
+    "skips_two_cuts_and_client_export_behind": dict(
+        n_files=32, n_users=4_000,
+        fault=Fault(skip_files=(5, 17, 26), truncate_files=((12, 40), (22, 30)),
+                    stale_client_export=29)),
 }
 
 
 @pytest.fixture(scope="module", params=sorted(CASES))
 def simulated(request, tmp_path_factory) -> tuple[SimulatedCase, Build]:
-    spec = CASES[request.param]
-    case = simulate(n_users=3_000, seed=7, **spec)
+    spec = {"n_users": 3_000, **CASES[request.param]}
+    case = simulate(seed=7, **spec)
     folder = tmp_path_factory.mktemp(request.param)
     write_case(case, folder / "input")
     build = dbt_build(folder / "run", variables={"input_dir": str(folder / "input")})
@@ -41,8 +57,25 @@ def test_cause_is_named_and_explained(simulated) -> None:
     case, build = simulated
     summary = build.one("select * from marts.recon_summary")
     summary["root_cause"] = root_cause(summary)
-    assert summary["cause"] == case.truth.causes[0], summary["root_cause"]
+    assert summary["cause"] == "+".join(case.truth.causes), summary["root_cause"]
     assert summary["explained"] is True, summary["root_cause"]
+
+
+def test_root_cause_names_every_file_involved(simulated) -> None:
+    """Each file not loaded or cut short (and where), and the client's last file when
+    its export is behind, is in the sentence."""
+    case, build = simulated
+    summary = build.one("select * from marts.recon_summary")
+    sentence = root_cause(summary)
+    files = build.query(
+        "select source_file, load_status, loaded_up_to_line from marts.recon_delta_files")
+    for source_file, status, line in files:
+        if status in ("not_loaded", "partially_loaded"):
+            assert f"{source_file}" in sentence, (source_file, sentence)
+        if status == "partially_loaded":
+            assert f"{source_file} only up to line {line:,}" in sentence, sentence
+    if "client_export_behind" in case.truth.causes:
+        assert f"only up to {summary['client_last_file']}" in sentence, sentence
 
 
 def test_every_file_gets_its_load_status(simulated) -> None:
@@ -66,6 +99,9 @@ def test_figures_match_the_ground_truth(simulated) -> None:
     assert files == [(f.rows, f.spend) for f in truth.files]
     (attributed,) = build.query("select sum(spend_gap_attributed) from marts.recon_delta_files")[0]
     assert attributed + summary["spend_gap_unattributed"] == truth.gap
+    # the gap split by side: the platform's load and the client's export
+    assert summary["spend_gap_platform_side"] == truth.correct_total - truth.platform_total
+    assert summary["spend_gap_client_side"] == truth.client_total - truth.correct_total
 
 
 def test_build_fails_exactly_when_something_is_wrong(simulated) -> None:

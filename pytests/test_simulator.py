@@ -102,8 +102,7 @@ def _fed(fault: Fault) -> str:
     conditions = ["true"]
     if fault.skip_files:
         conditions.append(f"file not in ({', '.join(map(str, fault.skip_files))})")
-    if fault.truncate_file is not None:
-        file, rows = fault.truncate_file
+    for file, rows in fault.cuts.items():
         conditions.append(f"not (file = {file} and rn >= {rows})")
     return " and ".join(conditions)
 
@@ -125,6 +124,10 @@ FAULT_CASES = [
     pytest.param((Fault(skip_files=(1, 7)), 8, (FILES_NOT_LOADED,)), id="skip-two"),
     pytest.param((Fault(truncate_file=(3, 400)), 5, (FILE_PARTIALLY_LOADED,)), id="truncate"),
     pytest.param((Fault(truncate_file=(4, 0)), 5, (FILES_NOT_LOADED,)), id="truncate-to-nothing"),
+    pytest.param(
+        (Fault(skip_files=(3, 11, 19), truncate_files=((7, 30), (15, 20))), 32,
+         (FILES_NOT_LOADED, FILE_PARTIALLY_LOADED)),
+        id="skip-three-cut-two-of-32"),
     pytest.param((Fault(last_arrival_wins=True), 7, (DEDUP_RULE,)), id="last-arrival-wins"),
     pytest.param((Fault(stale_client_export=6), 9, (CLIENT_EXPORT_BEHIND,)), id="stale-client-export"),
     pytest.param((Fault(users_added=25), 10, (PLATFORM_EXTRA_USERS,)), id="users-added"),

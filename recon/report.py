@@ -225,8 +225,10 @@ def collect(database: Path) -> dict:
             for h in held_instead
             if h["should_have_won_from"] == file["source_file"]
         ]
-    named = [name for name in (summary["file_1"], summary["file_2"]) if name]
-    named_files = [f for f in files if f["source_file"] in named]
+    # the files the explanation names: not loaded, then cut short (recon_summary's lists)
+    not_loaded = summary["files_not_loaded"] or []
+    cut_short = summary["files_partially_loaded"] or []
+    named_files = [f for f in files if f["source_file"] in not_loaded + cut_short]
     later_than_client = []
     if summary["client_last_file"]:
         cutoff = next(
@@ -238,6 +240,8 @@ def collect(database: Path) -> dict:
         "root_cause": root_cause(summary),
         "files": files,
         "named_files": named_files,
+        "not_loaded_files": [f for f in named_files if f["source_file"] in not_loaded],
+        "cut_files": [f for f in named_files if f["source_file"] in cut_short],
         "files_after_client_export": later_than_client,
         "hypotheses": hypotheses,
         "best": hypotheses[0] if hypotheses else None,

@@ -118,6 +118,7 @@ class Fault:
 
     skip_files: files the platform never loaded.
     truncate_file: ``(i, k)``: the platform loaded only the first k rows of file i.
+    truncate_files: more such cuts, ``((i, k), (j, l), ...)``, one per file.
     last_arrival_wins: the stream carries late re-sends of older versions of users, and the
         platform keeps each user's last-arriving row instead of its largest batch_id.
     stale_client_export: the client's export reflects only files 0..k.
@@ -127,6 +128,7 @@ class Fault:
 
     skip_files: tuple[int, ...] = ()
     truncate_file: tuple[int, int] | None = None
+    truncate_files: tuple[tuple[int, int], ...] = ()
     last_arrival_wins: bool = False
     stale_client_export: int | None = None
     users_added: int = 0
@@ -136,13 +138,20 @@ class Fault:
         object.__setattr__(self, "skip_files", tuple(sorted(set(self.skip_files))))
         if self.truncate_file is not None:
             object.__setattr__(self, "truncate_file", tuple(self.truncate_file))
+        object.__setattr__(self, "truncate_files", tuple(tuple(c) for c in self.truncate_files))
+
+    @property
+    def cuts(self) -> dict[int, int]:
+        """Every cut: file -> rows the platform loaded of it."""
+        pairs = [*([self.truncate_file] if self.truncate_file else []), *self.truncate_files]
+        return dict(pairs)
 
     def check(self, n_users: int, n_files: int) -> None:
         """Raise ValueError unless the fault fits a stream of n_users users and n_files files."""
         files = [*self.skip_files]
-        if self.truncate_file is not None:
-            files.append(self.truncate_file[0])
-            if self.truncate_file[1] < 0:
+        for file, rows in self.cuts.items():
+            files.append(file)
+            if rows < 0:
                 raise ValueError("truncate_file keeps a negative number of rows")
         if self.stale_client_export is not None:
             files.append(self.stale_client_export)
@@ -155,8 +164,8 @@ class Fault:
         """How many leading rows of file k (of n_rows) the platform loads."""
         if k in self.skip_files:
             return 0
-        if self.truncate_file is not None and self.truncate_file[0] == k:
-            return min(self.truncate_file[1], n_rows)
+        if k in self.cuts:
+            return min(self.cuts[k], n_rows)
         return n_rows
 
     def client_sees(self, k: int) -> bool:
@@ -553,7 +562,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--update-share", type=float, default=0.25)
     parser.add_argument("--skip-files", type=int, nargs="*", default=[])
-    parser.add_argument("--truncate-file", type=_pair, metavar="I:K")
+    parser.add_argument("--truncate-file", type=_pair, metavar="I:K", action="append",
+                        help="the platform loaded only the first K rows of file I (repeatable)")
     parser.add_argument("--last-arrival-wins", action="store_true")
     parser.add_argument("--stale-client-export", type=int, metavar="K")
     parser.add_argument("--users-added", type=int, default=0)
@@ -563,7 +573,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     args = parser.parse_args(argv)
     fault = Fault(
         skip_files=args.skip_files,
-        truncate_file=args.truncate_file,
+        truncate_files=tuple(args.truncate_file or ()),
         last_arrival_wins=args.last_arrival_wins,
         stale_client_export=args.stale_client_export,
         users_added=args.users_added,

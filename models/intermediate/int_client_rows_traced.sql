@@ -1,6 +1,7 @@
--- The client's export, each row traced to the delta file that carries the very same
--- row: same user, batch_id and values. delta_source_file stays null for a row no delta
--- carries; when several files carry it (a row sent twice), the later file is named.
+-- The client's export, each row traced to the delta file (and line) that carries the
+-- very same row: same user, batch_id and values. delta_source_file stays null for a row
+-- no delta carries; when several files carry it (a row sent twice), the later file is
+-- named.
 -- One model per summary, not one for both: two joins of half the rows each, run one
 -- after the other, spill less than one join of all of them (BENCHMARKS.md).
 
@@ -24,7 +25,8 @@ files as (
 latest_carriers as (
     select
         summaries.source_line_number,
-        max(deltas.file_position) as file_position
+        max(deltas.file_position) as file_position,
+        arg_max(deltas.source_line_number, deltas.file_position) as delta_source_line_number
     from summaries
     inner join deltas
         on
@@ -47,7 +49,8 @@ final as (
         summaries.source_file as summary_file,
         summaries.source_line_number,
         files.source_file as delta_source_file,
-        latest_carriers.file_position as delta_file_position
+        latest_carriers.file_position as delta_file_position,
+        latest_carriers.delta_source_line_number
     from summaries
     left join latest_carriers
         on summaries.source_line_number = latest_carriers.source_line_number

@@ -37,6 +37,10 @@ final as (
         best.file_position_1,
         best.file_position_2,
         best.cut_after_line,
+        best.files_not_loaded,
+        best.files_partially_loaded,
+        best.cut_after_lines,
+        best.dedup_rule,
         case
             when best.hypothesis_kind = 'file_cut_short' then rows_up_to_cut.rows_up_to_cut
         end as rows_up_to_cut,

@@ -1,7 +1,8 @@
 -- Every candidate explanation of the platform's table, replayed against it: all files
 -- loaded, each file left out, each pair left out (up to replay_pairs_max_files files),
--- each file cut short after the last of its rows the platform shows, and the
--- last-arriving row kept instead of the largest batch_id.
+-- each file cut short after the last of its rows the platform shows, the last-arriving
+-- row kept instead of the largest batch_id, and the composed hypothesis (every file as
+-- its own evidence says, all at once: int_load_composed), however many files it names.
 -- Scored over per-user evidence (int_user_load_evidence), never by rebuilding the dedup:
 -- leaving files out only moves a user down its ranked versions. users_unexplained counts
 -- the users a replay gets wrong other than users the platform lacks or holds in excess;
@@ -17,6 +18,10 @@ files as (
 
 evidence as (
     select * from {{ ref('int_user_load_evidence') }}
+),
+
+composed as (
+    select * from {{ ref('int_load_composed') }}
 ),
 
 file_count as (
@@ -175,6 +180,11 @@ hypotheses as (
         left_out_1 as file_position_1,
         left_out_2 as file_position_2,
         cast(null as bigint) as cut_after_line,
+        cast(null as varchar[]) as files_not_loaded,
+        cast(null as varchar[]) as files_partially_loaded,
+        cast(null as bigint[]) as cut_after_lines,
+        cast(null as varchar) as composed_hypothesis,
+        'largest_batch_id' as dedup_rule,
         complexity,
         users_total,
         users_right,
@@ -187,6 +197,11 @@ hypotheses as (
         left_out_1 as file_position_1,
         null as file_position_2,
         cut_after_line,
+        null as files_not_loaded,
+        null as files_partially_loaded,
+        null as cut_after_lines,
+        null as composed_hypothesis,
+        'largest_batch_id' as dedup_rule,
         complexity,
         users_total,
         users_right,
@@ -199,12 +214,63 @@ hypotheses as (
         null as file_position_1,
         null as file_position_2,
         null as cut_after_line,
+        null as files_not_loaded,
+        null as files_partially_loaded,
+        null as cut_after_lines,
+        null as composed_hypothesis,
+        'last_arrival' as dedup_rule,
         complexity,
         users_total,
         users_right,
         users_missing,
         users_extra
     from last_arrival_replayed
+    union all
+    select
+        composed.hypothesis_kind,
+        null as file_position_1,
+        null as file_position_2,
+        null as cut_after_line,
+        composed.files_not_loaded,
+        composed.files_partially_loaded,
+        composed.cut_after_lines,
+        composed.hypothesis as composed_hypothesis,
+        composed.dedup_rule,
+        composed.complexity,
+        composed.users_total,
+        composed.users_right,
+        composed.users_missing,
+        composed.users_extra
+    from composed
+    cross join file_count
+    -- not listed twice: where the composed hypothesis names what an enumerated one does
+    -- (up to one file left out, a pair when pairs are replayed, one file cut short, the
+    -- last arrival kept alone), that one stands for it, and ranks first on a tie anyway
+    where not (
+        (
+            composed.dedup_rule = 'largest_batch_id'
+            and (
+                (
+                    composed.files_partially_loaded_count = 0
+                    and composed.files_not_loaded_count <= 1
+                )
+                or (
+                    composed.files_partially_loaded_count = 0
+                    and composed.files_not_loaded_count = 2
+                    and file_count.files_total <= {{ var('replay_pairs_max_files') }}
+                )
+                or (
+                    composed.files_partially_loaded_count = 1
+                    and composed.files_not_loaded_count = 0
+                )
+            )
+        )
+        or (
+            composed.dedup_rule = 'last_arrival'
+            and composed.files_partially_loaded_count = 0
+            and composed.files_not_loaded_count = 0
+        )
+    )
 ),
 
 named as (
@@ -219,13 +285,15 @@ named as (
         -- breaks a tie in users and complexity: the simpler story first, the fewer files a
         -- hypothesis touches. One file left out touches one file, the last arrival kept
         -- changes the rule for every file; one file cut short touches one file, a pair
-        -- left out two.
+        -- left out two. The composed hypothesis comes last: where it says what an
+        -- enumerated one says, the enumerated one names its kind of fault.
         case hypotheses.hypothesis_kind
             when 'all_files_loaded' then 1
             when 'file_left_out' then 2
             when 'last_arrival_wins' then 3
             when 'file_cut_short' then 4
             when 'files_left_out' then 5
+            when 'composed' then case hypotheses.dedup_rule when 'last_arrival' then 7 else 6 end
         end as hypothesis_priority
     from hypotheses
     left join files as first_file on hypotheses.file_position_1 = first_file.file_position
@@ -249,12 +317,17 @@ final as (
                     file_1 || ' loaded only up to line ' || cast(cut_after_line as varchar)
                     || ' of ' || cast(file_1_last_line_number as varchar)
             when 'last_arrival_wins' then 'every file loaded, last-arriving row kept'
+            when 'composed' then composed_hypothesis
         end as hypothesis,
         file_1,
         file_2,
         file_position_1,
         file_position_2,
         cut_after_line,
+        files_not_loaded,
+        files_partially_loaded,
+        cut_after_lines,
+        dedup_rule,
         users_total,
         users_right,
         users_wrong,

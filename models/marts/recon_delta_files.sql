@@ -13,23 +13,13 @@ comparisons as (
     select * from {{ ref('int_user_comparisons') }}
 ),
 
-explanation as (
-    select * from {{ ref('int_load_explanation') }}
+-- each file's winning rows, how many the platform holds, and the status that says
+load_evidence as (
+    select * from {{ ref('int_delta_file_load_evidence') }}
 ),
 
-winners as (
-    select
-        rebuilt_file_position as file_position,
-        count(*) as winning_users,
-        count(case when platform_vs_rebuilt_status = 'match' then 1 end)
-            as winning_users_on_platform,
-        sum(rebuilt_total_spend) as winning_total_spend,
-        sum(case when platform_vs_rebuilt_status = 'match' then rebuilt_total_spend else 0 end)
-            as winning_total_spend_on_platform
-    from comparisons
-    -- a user whose row here may be beaten by a quarantined one says nothing of the load
-    where has_rebuilt_row and not platform_vs_rebuilt_has_quarantined_row
-    group by rebuilt_file_position
+explanation as (
+    select * from {{ ref('int_load_explanation') }}
 ),
 
 platform_rows as (
@@ -69,10 +59,24 @@ joined as (
         files.content_fingerprint,
         files.numbers_missing_before,
         files.overlaps_earlier_batch_ids,
-        coalesce(winners.winning_users, 0) as winning_users,
-        coalesce(winners.winning_users_on_platform, 0) as winning_users_on_platform,
-        coalesce(winners.winning_total_spend, 0) as winning_total_spend,
-        coalesce(winners.winning_total_spend_on_platform, 0) as winning_total_spend_on_platform,
+        load_evidence.winning_users,
+        load_evidence.winning_users_on_platform,
+        load_evidence.winning_total_spend,
+        load_evidence.winning_total_spend_on_platform,
+        load_evidence.evidence_status,
+        -- the file's evidence under the rule the explanation applies
+        case explanation.dedup_rule
+            when 'last_arrival' then load_evidence.arrival_evidence_status
+            else load_evidence.evidence_status
+        end as rule_evidence_status,
+        case explanation.dedup_rule
+            when 'last_arrival' then load_evidence.arrival_cut_after_line
+            else load_evidence.cut_after_line
+        end as rule_cut_after_line,
+        case explanation.dedup_rule
+            when 'last_arrival' then load_evidence.arrival_rows_up_to_cut
+            else load_evidence.rows_up_to_cut
+        end as rule_rows_up_to_cut,
         coalesce(platform_rows.platform_rows_traced, 0) as platform_rows_traced,
         coalesce(gap_parts.spend_gap_attributed, 0) as spend_gap_attributed,
         coalesce(gap_parts.users_mismatched_attributed, 0) as users_mismatched_attributed,
@@ -85,7 +89,7 @@ joined as (
         ) as is_named_by_explanation
     from files
     cross join explanation
-    left join winners on files.file_position = winners.file_position
+    inner join load_evidence on files.file_position = load_evidence.file_position
     left join platform_rows on files.file_position = platform_rows.file_position
     left join gap_parts on files.file_position = gap_parts.file_position
 ),
@@ -116,8 +120,12 @@ final as (
         platform_rows_traced,
         cast(spend_gap_attributed as bigint) as spend_gap_attributed,
         users_mismatched_attributed,
+        -- an explanation that reproduces the platform's table says how each file was
+        -- loaded; without one, each file's own evidence does (the composed hypothesis is
+        -- that evidence, replayed)
         case
             when winning_users = 0 then 'undetermined'
+            when is_explained and hypothesis_kind = 'composed' then rule_evidence_status
             when
                 is_explained
                 and is_named_by_explanation
@@ -129,17 +137,17 @@ final as (
                 and hypothesis_kind = 'file_cut_short'
                 then 'partially_loaded'
             when is_explained then 'loaded'
-            when winning_users_on_platform = winning_users then 'loaded'
-            when winning_users_on_platform = 0 then 'not_loaded'
-            else 'partially_loaded'
+            else evidence_status
         end as load_status,
         case
             when is_explained and is_named_by_explanation and hypothesis_kind = 'file_cut_short'
                 then cut_after_line
+            when is_explained and hypothesis_kind = 'composed' then rule_cut_after_line
         end as loaded_up_to_line,
         case
             when is_explained and is_named_by_explanation and hypothesis_kind = 'file_cut_short'
                 then rows_up_to_cut
+            when is_explained and hypothesis_kind = 'composed' then rule_rows_up_to_cut
         end as rows_loaded
     from joined
 )

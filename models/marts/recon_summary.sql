@@ -219,6 +219,23 @@ combined as (
         explanation.file_1,
         explanation.file_2,
         explanation.cut_after_line,
+        -- the files the explanation says the platform did not load, and the files it
+        -- says were cut short with the last line loaded of each, however many, in drop
+        -- order
+        case explanation.hypothesis_kind
+            when 'file_left_out' then [explanation.file_1]
+            when 'files_left_out' then [explanation.file_1, explanation.file_2]
+            when 'composed' then explanation.files_not_loaded
+        end as files_not_loaded,
+        case explanation.hypothesis_kind
+            when 'file_cut_short' then [explanation.file_1]
+            when 'composed' then explanation.files_partially_loaded
+        end as files_partially_loaded,
+        case explanation.hypothesis_kind
+            when 'file_cut_short' then [explanation.cut_after_line]
+            when 'composed' then explanation.cut_after_lines
+        end as cut_after_lines,
+        explanation.dedup_rule,
         explanation.users_unexplained as users_unexplained_by_best_hypothesis,
         explanation.users_missing as users_missing_from_platform,
         explanation.users_extra as users_extra_on_platform,
@@ -253,24 +270,44 @@ combined as (
     left join client_cutoff on true
 ),
 
+-- every fault the data shows and a hypothesis or the client's lag accounts for, in one
+-- fixed order: the platform's load (files not loaded, files cut short, the dedup rule),
+-- the client's export behind its own deltas, users the platform holds in excess or lacks
+faults as (
+    select
+        *,
+        concat_ws(
+            '+',
+            case when files_not_loaded is not null then 'files_not_loaded' end,
+            case when files_partially_loaded is not null then 'file_partially_loaded' end,
+            case when dedup_rule = 'last_arrival' then 'dedup_rule' end,
+            case
+                when users_mismatched_client_vs_rebuilt_otherwise > 0 and is_client_export_behind
+                    then 'client_export_behind'
+            end,
+            case when users_extra_on_platform > 0 then 'platform_extra_users' end,
+            case when users_missing_from_platform > 0 then 'platform_missing_users' end
+        ) as faults_found,
+        -- the client's export differs from its own deltas and its lag does not say why
+        users_mismatched_client_vs_rebuilt_otherwise > 0
+        and not is_client_export_behind as is_client_side_unexplained
+    from combined
+),
+
+-- one cause, or several joined by '+' when faults combine; explained when each side at
+-- fault is reproduced exactly
 classified as (
     select
         *,
         case
             when platform_rows = 0 or client_rows = 0 then 'summary_empty'
             when not explains_every_row_held then 'unexplained'
-            when hypothesis_kind in ('file_left_out', 'files_left_out') then 'files_not_loaded'
-            when hypothesis_kind = 'file_cut_short' then 'file_partially_loaded'
-            when hypothesis_kind = 'last_arrival_wins' then 'dedup_rule'
-            when users_mismatched_client_vs_rebuilt_otherwise > 0 and is_client_export_behind
-                then 'client_export_behind'
-            when users_mismatched_client_vs_rebuilt_otherwise > 0 then 'unexplained'
-            when users_extra_on_platform > 0 then 'platform_extra_users'
-            when users_missing_from_platform > 0 then 'platform_missing_users'
+            when faults_found <> '' then faults_found
+            when is_client_side_unexplained then 'unexplained'
             when users_mismatched_by_quarantined_rows > 0 then 'rows_quarantined'
             else 'consistent'
         end as cause
-    from combined
+    from faults
 ),
 
 final as (
@@ -306,6 +343,9 @@ final as (
         cast(users_missing_from_platform as bigint) as users_missing_from_platform,
         cast(users_extra_on_platform as bigint) as users_extra_on_platform,
         explains_every_row_held,
+        files_not_loaded,
+        files_partially_loaded,
+        cut_after_lines,
         client_last_file,
         is_client_export_behind,
         platform_summary_file,
@@ -317,7 +357,11 @@ final as (
         input_files_not_read,
         input_files_not_read_list,
         cause,
-        cause <> 'unexplained' as explained,
+        cause <> 'unexplained' and not is_client_side_unexplained as explained,
+        -- the gap split by side, adding up to spend_gap exactly: what the platform's table
+        -- lacks against the deltas rebuilt, and what the client's export holds beyond them
+        cast(expected_total_spend - platform_total_spend as bigint) as spend_gap_platform_side,
+        cast(client_total_spend - expected_total_spend as bigint) as spend_gap_client_side,
         users_mismatched_client_vs_rebuilt = 0
         and client_total_spend = expected_total_spend as client_export_matches_deltas,
         cast(users_mismatched_client_vs_rebuilt_otherwise as bigint)

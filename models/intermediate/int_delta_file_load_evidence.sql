@@ -1,0 +1,202 @@
+-- Per delta file, what the platform's table shows of its load, before any hypothesis:
+-- how many users' winning rows the file carries and how many of those the platform
+-- holds, and the platform's rows that trace back to the file. From that alone, each
+-- file's evidence_status: loaded (the platform holds every winning row), not_loaded (none,
+-- and no platform row traces to it), partially_loaded (some: cut after the last of its
+-- lines the platform holds, a winning row or an older one), undetermined (no winning row
+-- to tell by). The composed load hypothesis (int_load_composed) replays these statuses
+-- all at once.
+-- The same again under the other dedup rule a platform may apply, the last-arriving row
+-- kept (arrival_*): there a user's winning row is its last arrival.
+-- A user whose row here may be beaten by a quarantined one says nothing of the load.
+
+with
+
+files as (
+    select * from {{ ref('int_delta_file_stats') }}
+),
+
+comparisons as (
+    select * from {{ ref('int_user_comparisons') }}
+),
+
+deltas as (
+    select * from {{ ref('stg_deltas') }}
+),
+
+platform_rows_traced as (
+    select * from {{ ref('int_platform_rows_traced') }}
+),
+
+last_arrivals as (
+    select * from {{ ref('int_delta_versions_ranked') }}
+    where is_last_arrival
+),
+
+platform as (
+    select * from {{ ref('stg_user_summaries') }}
+    where input_kind = 'platform_summary'
+),
+
+set_aside as (
+    select user_id from {{ ref('int_users_with_quarantined_rows') }}
+    where has_quarantined_platform_row or has_quarantined_winning_candidate
+),
+
+-- per file, the users whose last arrival it carries, and whether the platform holds it
+arrival_winners as (
+    select
+        last_arrivals.file_position,
+        count(*) as arrival_winning_users,
+        count(case when is_platform_row then 1 end) as arrival_winning_users_on_platform,
+        max(case when is_platform_row then last_arrivals.source_line_number end)
+            as arrival_last_winning_line_on_platform
+    from (
+        select
+            last_arrivals.*,
+            (last_arrivals.total_spend is not distinct from platform.total_spend)
+            and (last_arrivals.count_saved_items is not distinct from platform.count_saved_items)
+            and (last_arrivals.loyalty_credits is not distinct from platform.loyalty_credits)
+            and (last_arrivals.batch_id is not distinct from platform.batch_id)
+                as is_platform_row
+        from last_arrivals
+        left join platform on last_arrivals.user_id = platform.user_id
+        where last_arrivals.user_id not in (select set_aside.user_id from set_aside)
+    ) as last_arrivals
+    group by last_arrivals.file_position
+),
+
+winners as (
+    select
+        rebuilt_file_position as file_position,
+        count(*) as winning_users,
+        count(case when platform_vs_rebuilt_status = 'match' then 1 end)
+            as winning_users_on_platform,
+        sum(rebuilt_total_spend) as winning_total_spend,
+        sum(
+            case when platform_vs_rebuilt_status = 'match' then rebuilt_total_spend else 0 end
+        ) as winning_total_spend_on_platform,
+        max(
+            case when platform_vs_rebuilt_status = 'match' then rebuilt_source_line_number end
+        ) as last_winning_line_on_platform
+    from comparisons
+    where has_rebuilt_row and not platform_vs_rebuilt_has_quarantined_row
+    group by rebuilt_file_position
+),
+
+-- the platform's rows that trace back to each file, whichever rule put them there
+traces as (
+    select
+        delta_file_position as file_position,
+        count(*) as platform_rows_traced,
+        max(delta_source_line_number) as last_traced_line
+    from platform_rows_traced
+    where delta_file_position is not null
+    group by delta_file_position
+),
+
+statuses as (
+    select
+        files.file_position,
+        files.source_file,
+        files.last_line_number,
+        coalesce(winners.winning_users, 0) as winning_users,
+        coalesce(winners.winning_users_on_platform, 0) as winning_users_on_platform,
+        coalesce(winners.winning_total_spend, 0) as winning_total_spend,
+        coalesce(winners.winning_total_spend_on_platform, 0)
+            as winning_total_spend_on_platform,
+        case
+            when coalesce(winners.winning_users, 0) = 0 then 'undetermined'
+            when winners.winning_users_on_platform = winners.winning_users then 'loaded'
+            when
+                winners.winning_users_on_platform = 0
+                and coalesce(traces.platform_rows_traced, 0) = 0
+                then 'not_loaded'
+            else 'partially_loaded'
+        end as evidence_status,
+        -- the last of its lines the platform holds, a winning row or not
+        greatest(
+            coalesce(winners.last_winning_line_on_platform, traces.last_traced_line),
+            coalesce(traces.last_traced_line, winners.last_winning_line_on_platform)
+        ) as last_winning_line_on_platform,
+        case
+            when coalesce(arrival_winners.arrival_winning_users, 0) = 0 then 'undetermined'
+            when
+                arrival_winners.arrival_winning_users_on_platform
+                = arrival_winners.arrival_winning_users
+                then 'loaded'
+            when
+                arrival_winners.arrival_winning_users_on_platform = 0
+                and coalesce(traces.platform_rows_traced, 0) = 0
+                then 'not_loaded'
+            else 'partially_loaded'
+        end as arrival_evidence_status,
+        greatest(
+            coalesce(arrival_winners.arrival_last_winning_line_on_platform, traces.last_traced_line),
+            coalesce(traces.last_traced_line, arrival_winners.arrival_last_winning_line_on_platform)
+        ) as arrival_last_winning_line_on_platform,
+        coalesce(traces.platform_rows_traced, 0) as platform_rows_traced,
+        traces.last_traced_line
+    from files
+    left join winners on files.file_position = winners.file_position
+    left join arrival_winners on files.file_position = arrival_winners.file_position
+    left join traces on files.file_position = traces.file_position
+),
+
+-- what a file cut short still delivered: its usable rows up to the cut (under each rule)
+rows_up_to_cut as (
+    select
+        deltas.file_position,
+        count(
+            case
+                when deltas.source_line_number <= statuses.last_winning_line_on_platform then 1
+            end
+        ) as rows_up_to_cut,
+        count(
+            case
+                when deltas.source_line_number <= statuses.arrival_last_winning_line_on_platform
+                    then 1
+            end
+        ) as arrival_rows_up_to_cut
+    from deltas
+    inner join statuses on deltas.file_position = statuses.file_position
+    where
+        statuses.evidence_status = 'partially_loaded'
+        or statuses.arrival_evidence_status = 'partially_loaded'
+    group by deltas.file_position
+),
+
+final as (
+    select
+        statuses.file_position,
+        statuses.source_file,
+        statuses.winning_users,
+        statuses.winning_users_on_platform,
+        statuses.winning_total_spend,
+        statuses.winning_total_spend_on_platform,
+        statuses.evidence_status,
+        case
+            when statuses.evidence_status = 'partially_loaded'
+                then statuses.last_winning_line_on_platform
+        end as cut_after_line,
+        case
+            when statuses.evidence_status = 'partially_loaded'
+                then coalesce(rows_up_to_cut.rows_up_to_cut, 0)
+        end as rows_up_to_cut,
+        statuses.last_line_number,
+        statuses.platform_rows_traced,
+        statuses.last_traced_line,
+        statuses.arrival_evidence_status,
+        case
+            when statuses.arrival_evidence_status = 'partially_loaded'
+                then statuses.arrival_last_winning_line_on_platform
+        end as arrival_cut_after_line,
+        case
+            when statuses.arrival_evidence_status = 'partially_loaded'
+                then coalesce(rows_up_to_cut.arrival_rows_up_to_cut, 0)
+        end as arrival_rows_up_to_cut
+    from statuses
+    left join rows_up_to_cut on statuses.file_position = rows_up_to_cut.file_position
+)
+
+select * from final
