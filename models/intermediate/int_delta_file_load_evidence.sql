@@ -43,27 +43,29 @@ set_aside as (
     where has_quarantined_platform_row or has_quarantined_winning_candidate
 ),
 
+last_arrivals_against_platform as (
+    select
+        last_arrivals.file_position,
+        last_arrivals.source_line_number,
+        (last_arrivals.total_spend is not distinct from platform.total_spend)
+        and (last_arrivals.count_saved_items is not distinct from platform.count_saved_items)
+        and (last_arrivals.loyalty_credits is not distinct from platform.loyalty_credits)
+        and (last_arrivals.batch_id is not distinct from platform.batch_id) as is_platform_row
+    from last_arrivals
+    left join platform on last_arrivals.user_id = platform.user_id
+    where last_arrivals.user_id not in (select set_aside.user_id from set_aside)
+),
+
 -- per file, the users whose last arrival it carries, and whether the platform holds it
 arrival_winners as (
     select
-        last_arrivals.file_position,
+        file_position,
         count(*) as arrival_winning_users,
         count(case when is_platform_row then 1 end) as arrival_winning_users_on_platform,
-        max(case when is_platform_row then last_arrivals.source_line_number end)
+        max(case when is_platform_row then source_line_number end)
             as arrival_last_winning_line_on_platform
-    from (
-        select
-            last_arrivals.*,
-            (last_arrivals.total_spend is not distinct from platform.total_spend)
-            and (last_arrivals.count_saved_items is not distinct from platform.count_saved_items)
-            and (last_arrivals.loyalty_credits is not distinct from platform.loyalty_credits)
-            and (last_arrivals.batch_id is not distinct from platform.batch_id)
-                as is_platform_row
-        from last_arrivals
-        left join platform on last_arrivals.user_id = platform.user_id
-        where last_arrivals.user_id not in (select set_aside.user_id from set_aside)
-    ) as last_arrivals
-    group by last_arrivals.file_position
+    from last_arrivals_against_platform
+    group by file_position
 ),
 
 winners as (
@@ -132,8 +134,12 @@ statuses as (
             else 'partially_loaded'
         end as arrival_evidence_status,
         greatest(
-            coalesce(arrival_winners.arrival_last_winning_line_on_platform, traces.last_traced_line),
-            coalesce(traces.last_traced_line, arrival_winners.arrival_last_winning_line_on_platform)
+            coalesce(
+                arrival_winners.arrival_last_winning_line_on_platform, traces.last_traced_line
+            ),
+            coalesce(
+                traces.last_traced_line, arrival_winners.arrival_last_winning_line_on_platform
+            )
         ) as arrival_last_winning_line_on_platform,
         coalesce(traces.platform_rows_traced, 0) as platform_rows_traced,
         traces.last_traced_line
