@@ -36,6 +36,12 @@ CASES = {
         n_files=8, fault=Fault(skip_files=(3,), stale_client_export=6)),
     "skipped_with_the_last_arrival_kept": dict(
         n_files=8, fault=Fault(skip_files=(3,), last_arrival_wins=True)),
+    # a year of daily files: a tenth never loaded, two cut short, the client's export two
+    # files behind
+    "a_year_of_daily_files": dict(
+        n_files=365, n_users=20_000, update_share=0.02,
+        fault=Fault(skip_files=tuple(range(5, 365, 10)), truncate_files=((101, 200), (251, 150)),
+                    stale_client_export=362)),
     "skips_two_cuts_and_client_export_behind": dict(
         n_files=32, n_users=4_000,
         fault=Fault(skip_files=(5, 17, 26), truncate_files=((12, 40), (22, 30)),
