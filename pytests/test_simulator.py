@@ -213,12 +213,18 @@ def test_ground_truth_agrees_with_the_files(written: tuple[Written, tuple[str, .
 
 
 def test_file_statuses_agree_with_the_files(written: tuple[Written, tuple[str, ...]]) -> None:
-    """A file's live rows win the correct dedup; its status says how many of them were fed."""
+    """A file's live rows win the platform's own rule over every row (the last arrival
+    when the fault says so); its status says how many of them were fed."""
     w, _ = written
     live = w.con.execute(
         f"""
+        with winners as (
+            select file, rn, user_id from deltas
+            qualify row_number() over (
+                partition by user_id order by {_platform_rule(w.fault)}, file desc, rn desc) = 1
+        )
         select d.file, count(w.user_id), count(w.user_id) filter (where {_fed(w.fault)})
-        from deltas d left join ({_dedup()}) w using (user_id, batch_id)
+        from deltas d left join winners w using (file, rn)
         group by d.file order by d.file
         """
     ).fetchall()

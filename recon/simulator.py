@@ -13,9 +13,10 @@ whatever the number of files.
 
 Ground truth, in the words a reconciliation would use:
 
-* A file's *live rows* are the rows that win the correct dedup over all files.  A file's load
-  status is ``undetermined`` when it has no live row (every row is superseded by a later
-  file, so the platform's table cannot show whether it was loaded); otherwise ``loaded``,
+* A file's *live rows* are the rows that win the platform's own rule over all files (the
+  largest batch_id, or with ``last_arrival_wins`` the last arrival).  A file's load status
+  is ``undetermined`` when it has no live row (every row is superseded, so the platform's
+  table cannot show whether it was loaded); otherwise ``loaded``,
   ``not_loaded`` or ``partially_loaded`` as all, none or some of its live rows were fed to
   the platform.
 * Causes, in this order, each listed only when it shows in the tables:
@@ -379,6 +380,8 @@ class _Loads:
     """With the last-arrival fault: the rows the platform loaded, largest batch_id wins."""
     client: _Dedup
     """The rows the client's export reflects, largest batch_id wins."""
+    by_platform_rule: _Dedup
+    """Every row, under the platform's rule: which rows the platform's table can show."""
     sizes: list[tuple[int, int, int]]
     """Per file: rows, sum of total_spend, rows fed to the platform."""
     unfed_users: list[np.ndarray]
@@ -393,6 +396,7 @@ def _load(deltas: Iterable[pd.DataFrame], n_users: int, fault: Fault) -> _Loads:
         platform=_Dedup(n_users, last_arrival=fault.last_arrival_wins),
         platform_by_batch=_Dedup(n_users) if fault.last_arrival_wins else None,
         client=_Dedup(n_users) if fault.stale_client_export is not None else correct,
+        by_platform_rule=_Dedup(n_users, last_arrival=True) if fault.last_arrival_wins else correct,
         sizes=[],
         unfed_users=[],
     )
@@ -401,6 +405,8 @@ def _load(deltas: Iterable[pd.DataFrame], n_users: int, fault: Fault) -> _Loads:
         table = frame.to_numpy(np.int32)
         users, values = table[:, 0], table[:, 1:]
         correct.add(k, users, values)
+        if loads.by_platform_rule is not correct:
+            loads.by_platform_rule.add(k, users, values)
         for dedup in filter(None, (loads.platform, loads.platform_by_batch)):
             dedup.add(k, users[:n_fed], values[:n_fed])
         if loads.client is not correct and fault.client_sees(k):
@@ -423,8 +429,8 @@ def _file_truths(loads: _Loads) -> tuple[FileTruth, ...]:
     """Each file's size, spend, rows fed, live rows and load status."""
     files = []
     for k, ((rows, spend, n_fed), unfed) in enumerate(zip(loads.sizes, loads.unfed_users, strict=True)):
-        live = int((loads.correct.file == k).sum())
-        fed_live = live - int((loads.correct.file[unfed] == k).sum())
+        live = int((loads.by_platform_rule.file == k).sum())
+        fed_live = live - int((loads.by_platform_rule.file[unfed] == k).sum())
         files.append(FileTruth(rows, spend, n_fed, live, _status(live, fed_live)))
     return tuple(files)
 
