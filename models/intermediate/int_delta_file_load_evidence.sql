@@ -20,10 +20,6 @@ comparisons as (
     select * from {{ ref('int_user_comparisons') }}
 ),
 
-deltas as (
-    select * from {{ ref('stg_deltas') }}
-),
-
 platform_rows_traced as (
     select * from {{ ref('int_platform_rows_traced') }}
 ),
@@ -142,34 +138,12 @@ statuses as (
             )
         ) as arrival_last_winning_line_on_platform,
         coalesce(traces.platform_rows_traced, 0) as platform_rows_traced,
-        traces.last_traced_line
+        traces.last_traced_line,
+        coalesce(arrival_winners.arrival_winning_users, 0) as arrival_winning_users
     from files
     left join winners on files.file_position = winners.file_position
     left join arrival_winners on files.file_position = arrival_winners.file_position
     left join traces on files.file_position = traces.file_position
-),
-
--- what a file cut short still delivered: its usable rows up to the cut (under each rule)
-rows_up_to_cut as (
-    select
-        deltas.file_position,
-        count(
-            case
-                when deltas.source_line_number <= statuses.last_winning_line_on_platform then 1
-            end
-        ) as rows_up_to_cut,
-        count(
-            case
-                when deltas.source_line_number <= statuses.arrival_last_winning_line_on_platform
-                    then 1
-            end
-        ) as arrival_rows_up_to_cut
-    from deltas
-    inner join statuses on deltas.file_position = statuses.file_position
-    where
-        statuses.evidence_status = 'partially_loaded'
-        or statuses.arrival_evidence_status = 'partially_loaded'
-    group by deltas.file_position
 ),
 
 final as (
@@ -185,24 +159,16 @@ final as (
             when statuses.evidence_status = 'partially_loaded'
                 then statuses.last_winning_line_on_platform
         end as cut_after_line,
-        case
-            when statuses.evidence_status = 'partially_loaded'
-                then coalesce(rows_up_to_cut.rows_up_to_cut, 0)
-        end as rows_up_to_cut,
         statuses.last_line_number,
         statuses.platform_rows_traced,
         statuses.last_traced_line,
+        statuses.arrival_winning_users,
         statuses.arrival_evidence_status,
         case
             when statuses.arrival_evidence_status = 'partially_loaded'
                 then statuses.arrival_last_winning_line_on_platform
-        end as arrival_cut_after_line,
-        case
-            when statuses.arrival_evidence_status = 'partially_loaded'
-                then coalesce(rows_up_to_cut.arrival_rows_up_to_cut, 0)
-        end as arrival_rows_up_to_cut
+        end as arrival_cut_after_line
     from statuses
-    left join rows_up_to_cut on statuses.file_position = rows_up_to_cut.file_position
 )
 
 select * from final

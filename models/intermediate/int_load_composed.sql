@@ -94,13 +94,9 @@ against_platform as (
     select
         replayed.user_id is not null as is_in_deltas,
         platform.user_id is not null as has_platform_row,
-        replayed.by_batch_id is not null as batch_id_rule_replays_a_row,
-        replayed.by_arrival is not null as arrival_rule_replays_a_row,
-        (replayed.by_batch_id is not distinct from platform.row_fingerprint)
-            as batch_id_rule_matches,
-        (replayed.by_arrival is not distinct from platform.row_fingerprint)
-            as arrival_rule_matches,
-        (replayed.by_batch_id is distinct from replayed.by_arrival) as rules_part
+        platform.row_fingerprint as platform_fingerprint,
+        replayed.by_batch_id,
+        replayed.by_arrival
     from replayed
     full outer join platform on replayed.user_id = platform.user_id
     where
@@ -108,48 +104,20 @@ against_platform as (
         not in (select set_aside.user_id from set_aside)
 ),
 
--- the same measures as replay_outcomes: users_right where the platform holds just the
--- row replayed (or, replaying none, holds none)
+-- the same measures as replay_outcomes, and the users on whom the two rules part
 outcomes as (
     select
         'largest_batch_id' as dedup_rule,
-        count(*) as users_total,
-        count(
-            case
-                when is_in_deltas and batch_id_rule_replays_a_row and batch_id_rule_matches
-                    then 1
-                when is_in_deltas and not batch_id_rule_replays_a_row and not has_platform_row
-                    then 1
-            end
-        ) as users_right,
-        count(
-            case
-                when is_in_deltas and batch_id_rule_replays_a_row and not has_platform_row
-                    then 1
-            end
-        ) as users_missing,
-        count(case when not is_in_deltas then 1 end) as users_extra,
-        count(case when rules_part then 1 end) as users_the_rules_part_on
+        {{ picked_row_outcomes('by_batch_id') }},
+        count(case when by_batch_id is distinct from by_arrival then 1 end)
+            as users_the_rules_part_on
     from against_platform
     union all
     select
         'last_arrival' as dedup_rule,
-        count(*) as users_total,
-        count(
-            case
-                when is_in_deltas and arrival_rule_replays_a_row and arrival_rule_matches then 1
-                when is_in_deltas and not arrival_rule_replays_a_row and not has_platform_row
-                    then 1
-            end
-        ) as users_right,
-        count(
-            case
-                when is_in_deltas and arrival_rule_replays_a_row and not has_platform_row
-                    then 1
-            end
-        ) as users_missing,
-        count(case when not is_in_deltas then 1 end) as users_extra,
-        count(case when rules_part then 1 end) as users_the_rules_part_on
+        {{ picked_row_outcomes('by_arrival') }},
+        count(case when by_batch_id is distinct from by_arrival then 1 end)
+            as users_the_rules_part_on
     from against_platform
 ),
 
@@ -175,72 +143,20 @@ file_statuses as (
 ),
 
 files_at_fault as (
-    select
-        dedup_rule,
-        count(case when status = 'not_loaded' then 1 end) as files_not_loaded_count,
-        count(case when status = 'partially_loaded' then 1 end)
-            as files_partially_loaded_count,
-        list(source_file order by file_position) filter (where status = 'not_loaded')
-            as files_not_loaded,
-        list(source_file order by file_position) filter (where status = 'partially_loaded')
-            as files_partially_loaded,
-        list(cut_after_line order by file_position) filter (where status = 'partially_loaded')
-            as cut_after_lines,
-        string_agg(
-            case when status = 'not_loaded' then source_file end, ', ' order by file_position
-        ) as files_not_loaded_text,
-        string_agg(
-            case
-                when status = 'partially_loaded'
-                    then
-                        source_file || ' loaded only up to line '
-                        || cast(cut_after_line as varchar) || ' of '
-                        || cast(last_line_number as varchar)
-            end,
-            ', '
-            order by file_position
-        ) as files_partially_loaded_text
-    from file_statuses
-    group by dedup_rule
+    {{ files_at_fault('file_statuses') }}
 ),
 
 final as (
     select
         'composed' as hypothesis_kind,
         files_at_fault.dedup_rule,
-        case
-            when
-                files_at_fault.files_not_loaded_text is null
-                and files_at_fault.files_partially_loaded_text is null
-                and files_at_fault.dedup_rule = 'last_arrival'
-                then 'every file loaded, last-arriving row kept'
-            when
-                files_at_fault.files_not_loaded_text is null
-                and files_at_fault.files_partially_loaded_text is null
-                then 'every delta file loaded, largest batch_id kept'
-            else concat_ws(
-                '; ',
-                'every file but ' || files_at_fault.files_not_loaded_text,
-                files_at_fault.files_partially_loaded_text,
-                case
-                    when files_at_fault.dedup_rule = 'last_arrival'
-                        then 'last-arriving row kept'
-                end
-            )
-        end as hypothesis,
+        files_at_fault.hypothesis,
         files_at_fault.files_not_loaded,
         files_at_fault.files_partially_loaded,
         files_at_fault.cut_after_lines,
         files_at_fault.files_not_loaded_count,
         files_at_fault.files_partially_loaded_count,
-        -- as the enumerated hypotheses count it: one per file left out, two per file cut,
-        -- one for the other rule
-        cast(
-            files_at_fault.files_not_loaded_count
-            + 2 * files_at_fault.files_partially_loaded_count
-            + case when files_at_fault.dedup_rule = 'last_arrival' then 1 else 0 end
-            as integer
-        ) as complexity,
+        files_at_fault.complexity,
         outcomes.users_total,
         outcomes.users_right,
         outcomes.users_missing,

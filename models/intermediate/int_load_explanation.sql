@@ -1,6 +1,6 @@
 -- The explanation of the platform's table: the best-ranked load hypothesis, with the
--- delta files it says were left out or cut short, and for a file cut short the rows it
--- still delivered (its usable rows up to the cut). One row.
+-- delta files it says were left out or cut short, and for each file cut short the rows
+-- it still delivered (its usable rows up to the cut). One row.
 
 with
 
@@ -12,20 +12,54 @@ deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
 
+files as (
+    select * from {{ ref('int_delta_file_stats') }}
+),
+
 best as (
     select * from hypotheses
     where hypothesis_rank = 1
 ),
 
--- the rows of a file cut short up to the cut; none for any other kind of hypothesis
-rows_up_to_cut as (
-    select count(*) as rows_up_to_cut
-    from deltas
-    inner join best
+-- the files the explanation cuts short, and where: one for a file cut short, each in
+-- its list for a composed one
+cuts as (
+    select
+        file_position_1 as file_position,
+        cut_after_line
+    from best
+    where hypothesis_kind = 'file_cut_short'
+    union all
+    select
+        files.file_position,
+        listed.cut_after_line
+    from (
+        select
+            unnest(files_partially_loaded) as source_file,
+            unnest(cut_after_lines) as cut_after_line
+        from best
+    ) as listed
+    inner join files on listed.source_file = files.source_file
+),
+
+-- what each of them still delivered: its rows up to the cut
+rows_up_to_cuts as (
+    select
+        cuts.file_position,
+        count(deltas.file_position) as rows_up_to_cut
+    from cuts
+    left join deltas
         on
-            deltas.file_position = best.file_position_1
-            and deltas.source_line_number <= best.cut_after_line
-    where best.hypothesis_kind = 'file_cut_short'
+            cuts.file_position = deltas.file_position
+            and cuts.cut_after_line >= deltas.source_line_number
+    group by cuts.file_position
+),
+
+rows_delivered as (
+    select
+        max(rows_up_to_cut) as rows_up_to_cut,
+        list(rows_up_to_cut order by file_position) as rows_up_to_cuts
+    from rows_up_to_cuts
 ),
 
 final as (
@@ -42,8 +76,12 @@ final as (
         best.cut_after_lines,
         best.dedup_rule,
         case
-            when best.hypothesis_kind = 'file_cut_short' then rows_up_to_cut.rows_up_to_cut
+            when best.hypothesis_kind = 'file_cut_short' then rows_delivered.rows_up_to_cut
         end as rows_up_to_cut,
+        -- beside cut_after_lines, in its order
+        case
+            when best.cut_after_lines is not null then rows_delivered.rows_up_to_cuts
+        end as rows_up_to_cuts,
         best.users_wrong,
         best.users_missing,
         best.users_extra,
@@ -51,7 +89,7 @@ final as (
         best.reproduces_platform,
         best.explains_every_row_held
     from best
-    cross join rows_up_to_cut
+    cross join rows_delivered
 )
 
 select * from final

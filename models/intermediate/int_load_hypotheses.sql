@@ -2,7 +2,9 @@
 -- loaded, each file left out, each pair left out (up to replay_pairs_max_files files),
 -- each file cut short after the last of its rows the platform shows, the last-arriving
 -- row kept instead of the largest batch_id, and the composed hypothesis (every file as
--- its own evidence says, all at once: int_load_composed), however many files it names.
+-- its own evidence says, all at once: int_load_composed), however many files it names,
+-- and where that one gets users wrong, the closer load a search from it found
+-- (int_load_composed_search).
 -- Scored over per-user evidence (int_user_load_evidence), never by rebuilding the dedup:
 -- leaving files out only moves a user down its ranked versions. users_unexplained counts
 -- the users a replay gets wrong other than users the platform lacks or holds in excess;
@@ -22,6 +24,11 @@ evidence as (
 
 composed as (
     select * from {{ ref('int_load_composed') }}
+),
+
+-- where the composed hypothesis gets users wrong, the closer one a search from it found
+composed_search as (
+    select * from {{ ref('int_load_composed_search') }}
 ),
 
 file_count as (
@@ -227,6 +234,23 @@ hypotheses as (
     from last_arrival_replayed
     union all
     select
+        hypothesis_kind,
+        null as file_position_1,
+        null as file_position_2,
+        null as cut_after_line,
+        files_not_loaded,
+        files_partially_loaded,
+        cut_after_lines,
+        hypothesis as composed_hypothesis,
+        dedup_rule,
+        complexity,
+        users_total,
+        users_right,
+        users_missing,
+        users_extra
+    from composed_search
+    union all
+    select
         composed.hypothesis_kind,
         null as file_position_1,
         null as file_position_2,
@@ -294,6 +318,7 @@ named as (
             when 'file_cut_short' then 4
             when 'files_left_out' then 5
             when 'composed' then case hypotheses.dedup_rule when 'last_arrival' then 7 else 6 end
+            when 'composed_search' then 8
         end as hypothesis_priority
     from hypotheses
     left join files as first_file on hypotheses.file_position_1 = first_file.file_position
@@ -318,6 +343,7 @@ final as (
                     || ' of ' || cast(file_1_last_line_number as varchar)
             when 'last_arrival_wins' then 'every file loaded, last-arriving row kept'
             when 'composed' then composed_hypothesis
+            when 'composed_search' then composed_hypothesis
         end as hypothesis,
         file_1,
         file_2,

@@ -66,17 +66,9 @@ joined as (
         load_evidence.evidence_status,
         -- the file's evidence under the rule the explanation applies
         case explanation.dedup_rule
-            when 'last_arrival' then load_evidence.arrival_evidence_status
-            else load_evidence.evidence_status
-        end as rule_evidence_status,
-        case explanation.dedup_rule
-            when 'last_arrival' then load_evidence.arrival_cut_after_line
-            else load_evidence.cut_after_line
-        end as rule_cut_after_line,
-        case explanation.dedup_rule
-            when 'last_arrival' then load_evidence.arrival_rows_up_to_cut
-            else load_evidence.rows_up_to_cut
-        end as rule_rows_up_to_cut,
+            when 'last_arrival' then load_evidence.arrival_winning_users
+            else load_evidence.winning_users
+        end as rule_winning_users,
         coalesce(platform_rows.platform_rows_traced, 0) as platform_rows_traced,
         coalesce(gap_parts.spend_gap_attributed, 0) as spend_gap_attributed,
         coalesce(gap_parts.users_mismatched_attributed, 0) as users_mismatched_attributed,
@@ -84,6 +76,15 @@ joined as (
         explanation.explains_every_row_held as is_explained,
         explanation.hypothesis_kind,
         explanation.cut_after_line,
+        explanation.files_not_loaded as explanation_files_not_loaded,
+        explanation.files_partially_loaded as explanation_files_partially_loaded,
+        -- where a composed explanation cuts this file: the cut and the rows up to it
+        explanation.cut_after_lines[
+            list_position(explanation.files_partially_loaded, files.source_file)
+        ] as listed_cut_after_line,
+        explanation.rows_up_to_cuts[
+            list_position(explanation.files_partially_loaded, files.source_file)
+        ] as listed_rows_up_to_cut,
         files.file_position in (
             coalesce(explanation.file_position_1, -1), coalesce(explanation.file_position_2, -1)
         ) as is_named_by_explanation
@@ -124,8 +125,19 @@ final as (
         -- loaded; without one, each file's own evidence does (the composed hypothesis is
         -- that evidence, replayed)
         case
-            when winning_users = 0 then 'undetermined'
-            when is_explained and hypothesis_kind = 'composed' then rule_evidence_status
+            -- no winning row under the rule that put the platform's rows there: nothing
+            -- on the platform can show whether the file was loaded
+            when rule_winning_users = 0 then 'undetermined'
+            -- a composed explanation (or one a search from it found) lists its files
+            when is_explained and hypothesis_kind in ('composed', 'composed_search')
+                then
+                    case
+                        when list_contains(explanation_files_not_loaded, source_file)
+                            then 'not_loaded'
+                        when list_contains(explanation_files_partially_loaded, source_file)
+                            then 'partially_loaded'
+                        else 'loaded'
+                    end
             when
                 is_explained
                 and is_named_by_explanation
@@ -142,12 +154,14 @@ final as (
         case
             when is_explained and is_named_by_explanation and hypothesis_kind = 'file_cut_short'
                 then cut_after_line
-            when is_explained and hypothesis_kind = 'composed' then rule_cut_after_line
+            when is_explained and hypothesis_kind in ('composed', 'composed_search')
+                then listed_cut_after_line
         end as loaded_up_to_line,
         case
             when is_explained and is_named_by_explanation and hypothesis_kind = 'file_cut_short'
                 then rows_up_to_cut
-            when is_explained and hypothesis_kind = 'composed' then rule_rows_up_to_cut
+            when is_explained and hypothesis_kind in ('composed', 'composed_search')
+                then listed_rows_up_to_cut
         end as rows_loaded
     from joined
 )

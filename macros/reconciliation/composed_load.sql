@@ -1,0 +1,76 @@
+{% macro picked_row_outcomes(picked_fingerprint, prefix='') %}
+    {#- How a replay that picks each user's row by fingerprint fares against the platform's
+        table: the measures of replay_outcomes, over rows with is_in_deltas,
+        has_platform_row and platform_fingerprint (a user the replay delivers no row of
+        has a null pick). users_right: the platform holds just the row picked, or, none
+        picked, holds none. -#}
+    count(*) as {{ prefix }}users_total,
+    count(
+        case
+            when is_in_deltas and {{ picked_fingerprint }} = platform_fingerprint then 1
+            when is_in_deltas and {{ picked_fingerprint }} is null and not has_platform_row
+                then 1
+        end
+    ) as {{ prefix }}users_right,
+    count(
+        case
+            when is_in_deltas and {{ picked_fingerprint }} is not null and not has_platform_row
+                then 1
+        end
+    ) as {{ prefix }}users_missing,
+    count(case when not is_in_deltas then 1 end) as {{ prefix }}users_extra
+{%- endmacro %}
+
+{% macro files_at_fault(file_statuses) %}
+    {#- Per dedup_rule of file_statuses (dedup_rule, file_position, source_file,
+        last_line_number, status, cut_after_line): the files not loaded and those cut
+        short, as lists in file order and in words, and the hypothesis they make. -#}
+    select
+        dedup_rule,
+        count(case when status = 'not_loaded' then 1 end) as files_not_loaded_count,
+        count(case when status = 'partially_loaded' then 1 end)
+            as files_partially_loaded_count,
+        list(source_file order by file_position) filter (where status = 'not_loaded')
+            as files_not_loaded,
+        list(source_file order by file_position) filter (where status = 'partially_loaded')
+            as files_partially_loaded,
+        list(cut_after_line order by file_position) filter (where status = 'partially_loaded')
+            as cut_after_lines,
+        case
+            when
+                count(case when status in ('not_loaded', 'partially_loaded') then 1 end) = 0
+                and dedup_rule = 'last_arrival'
+                then 'every file loaded, last-arriving row kept'
+            when count(case when status in ('not_loaded', 'partially_loaded') then 1 end) = 0
+                then 'every delta file loaded, largest batch_id kept'
+            else concat_ws(
+                '; ',
+                'every file but ' || string_agg(
+                    case when status = 'not_loaded' then source_file end, ', '
+                    order by file_position
+                ),
+                string_agg(
+                    case
+                        when status = 'partially_loaded'
+                            then
+                                source_file || ' loaded only up to line '
+                                || cast(cut_after_line as varchar) || ' of '
+                                || cast(last_line_number as varchar)
+                    end,
+                    ', '
+                    order by file_position
+                ),
+                case when dedup_rule = 'last_arrival' then 'last-arriving row kept' end
+            )
+        end as hypothesis,
+        -- as the enumerated hypotheses count it: one per file left out, two per file cut,
+        -- one for the other rule
+        cast(
+            count(case when status = 'not_loaded' then 1 end)
+            + 2 * count(case when status = 'partially_loaded' then 1 end)
+            + case when dedup_rule = 'last_arrival' then 1 else 0 end
+            as integer
+        ) as complexity
+    from {{ file_statuses }}
+    group by dedup_rule
+{%- endmacro %}
