@@ -12,7 +12,7 @@ import duckdb
 import pytest
 from PIL import Image
 
-from pytests.dbt_harness import PROJECT_DIR, Build, dbt_build
+from pytests.dbt_harness import CASE_DIR, PROJECT_DIR, Build, dbt_build, require
 from recon import report
 from recon.simulator import Fault, SimulatedCase, simulate, write_case
 
@@ -38,6 +38,21 @@ def simulated_case(tmp_path_factory, name: str, fault: Fault, n_files: int):
     write_case(case, folder / "input")
     build = dbt_build(folder / "run", variables={"input_dir": str(folder / "input")})
     return case, build, render(build, folder / "reports")
+
+
+@pytest.fixture(scope="module")
+def real(tmp_path_factory) -> tuple[Build, dict[str, str], Path]:
+    """The write-up rendered from the real case files, as received."""
+    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
+    folder = tmp_path_factory.mktemp("real")
+    build = dbt_build(folder / "run", variables={"input_dir": str(CASE_DIR)})
+    return build, render(build, folder / "reports"), folder / "reports"
+
+
+@pytest.fixture(scope="module", params=["shipped", "real"])
+def written(request) -> tuple[Build, dict[str, str], Path]:
+    """The write-up of the shipped replica, then of the real case files."""
+    return request.getfixturevalue(request.param)
 
 
 @pytest.fixture(scope="module")
@@ -112,32 +127,41 @@ def test_committed_outputs_match_a_fresh_render(shipped) -> None:
         assert committed.exists(), f"reports/{name} is missing: {REFRESH}"
         assert committed.read_text() == text, f"reports/{name} is not a fresh render: {REFRESH}"
     # the chart: the data it was drawn from, and its size, not its bytes
-    committed_png, fresh_png = COMMITTED / report.CHART_PNG, out / report.CHART_PNG
-    assert report.read_chart_data(committed_png) == report.read_chart_data(fresh_png), REFRESH
-    with Image.open(committed_png) as a, Image.open(fresh_png) as b:
-        assert a.size == b.size, REFRESH
+    for chart in report.CHARTS:
+        committed_png, fresh_png = COMMITTED / chart, out / chart
+        assert committed_png.exists(), f"reports/{chart} is missing: {REFRESH}"
+        assert report.read_chart_data(committed_png) == report.read_chart_data(fresh_png), REFRESH
+        with Image.open(committed_png) as a, Image.open(fresh_png) as b:
+            assert a.size == b.size, REFRESH
 
 
 def test_engineer_email_states_the_warehouse_figures(shipped) -> None:
     build, emails, _ = shipped
     email = emails[report.ENGINEER_EMAIL]
     summary = build.one("select * from marts.recon_summary")
-    subject = email.splitlines()[2]
+    subject = next(line for line in email.splitlines() if line.startswith("**Subject:**"))
     assert summary["file_1"] in subject
     for figure in ("client_total_spend", "platform_total_spend", "expected_total_spend",
                    "spend_gap", "users_mismatched", "client_rows", "delta_files"):
         assert f"{summary[figure]:,}" in email, figure
-    # the per-file breakdown is the mart, row for row
+    # the per-file breakdown is the mart, row for row: each file's spend in four parts
     files = build.query(
-        "select source_file, row_count, total_spend, winning_users, winning_users_on_platform,"
-        " winning_total_spend, winning_total_spend_on_platform, spend_gap_attributed, load_status"
+        "select source_file, row_count, total_spend, winning_total_spend_on_platform,"
+        " winning_total_spend_not_on_platform, winning_users_not_on_platform,"
+        " stale_total_spend_held, stale_rows_held, total_spend_replaced_as_expected,"
+        " spend_gap_attributed, load_status"
         " from marts.recon_delta_files order by file_position"
     )
     rows = table_rows(section(email, "The figures").split("Per delta file", 1)[1])
     assert [row[0] for row in rows] == [f[0] for f in files]
+    amount = lambda cell: number(cell.replace("$", ""))  # noqa: E731
     for row, file in zip(rows, files):
-        assert [number(cell) for cell in row[1:8]] == list(file[1:8])
-        assert row[8].startswith(file[8])
+        missing, missing_users = row[4].split(" (")
+        stale, stale_users = row[5].split(" (")
+        assert [number(row[1]), amount(row[2]), amount(row[3]), amount(missing),
+                number(missing_users.rstrip(")")), amount(stale), number(stale_users.rstrip(")")),
+                amount(row[6]), amount(row[7])] == list(file[1:10])
+        assert row[8].startswith(file[10])
 
 
 def test_engineer_email_shows_at_least_five_users_with_both_rows(shipped) -> None:
@@ -184,8 +208,8 @@ def test_sql_in_the_engineer_email_reproduces_the_finding(shipped) -> None:
     )
 
 
-def test_client_reply_is_plain_and_names_the_figures(shipped) -> None:
-    build, emails, _ = shipped
+def test_client_reply_is_plain_and_names_the_figures(written) -> None:
+    build, emails, _ = written
     reply = emails[report.CLIENT_EMAIL]
     summary = build.one("select * from marts.recon_summary")
     parties = report.load_parties()
@@ -198,14 +222,30 @@ def test_client_reply_is_plain_and_names_the_figures(shipped) -> None:
     assert f"{summary['users_mismatched']:,} of your customers" in reply
     assert summary["file_1"] in reply
     assert "reloading" in reply and parties["campaign_name"] in reply
-    assert len(reply.split()) < 400
+    assert len(reply.split()) < 300
+
+
+def test_client_reply_is_signed_and_promises_only_what_is_ours(written) -> None:
+    """A named sender and role; what the campaign should do (hold it) and what we will
+    tell him next; no date, no product change, nothing said for others."""
+    _, emails, _ = written
+    reply = emails[report.CLIENT_EMAIL]
+    parties = report.load_parties()
+    signature = f"{parties['sender_name']}<br>\n{parties['sender_role']}, {parties['sender_organisation']}"
+    assert reply.rstrip().endswith(signature)
+    assert f"**From:** {parties['sender_name']}, {parties['sender_role']}" in reply
+    assert f"please hold it until we confirm" in reply
+    assert "nothing for you to resend" in reply and "we will write to you" in reply
+    for promise in ("before your", "adding a check", "will be caught", "our platform will show",
+                    "by tomorrow", "within"):
+        assert promise not in reply, promise
 
 
 def test_html_report_carries_the_chart_and_the_figures(shipped) -> None:
     build, emails, out = shipped
     html = emails[report.HTML_REPORT]
     summary = build.one("select * from marts.recon_summary")
-    assert "<svg" in html and html.count("</svg>") == 1
+    assert "<svg" in html and html.count("</svg>") == len(report.CHARTS)
     for file, in build.query("select source_file from marts.recon_delta_files"):
         assert f">{file}</text>" in html or f">{file}<" in html
     assert report.root_cause(summary).replace("'", "&#39;") in html
@@ -255,7 +295,7 @@ def test_consistent_data_gives_the_short_versions(consistent) -> None:
     assert len(reply.split()) < 150
     assert_sql_returns_what_the_email_says(build, engineer)
     html = emails[report.HTML_REPORT]
-    assert "consistent" in html and "Every row that should have won is on the platform" in html
+    assert "nothing differs" in html and "export agree" in html
 
 
 def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
@@ -328,5 +368,86 @@ def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_fau
     assert (f"our platform is ${abs(platform_side):,} below that, and your export"
             f" ${abs(client_side):,} below it") in reply
     html = emails[report.HTML_REPORT]
-    assert summary["cause"] in html and "not explained" not in html
+    words = report.cause_in_words(summary["cause"]).replace("'", "&#39;")
+    assert words in html and "not explained" not in html
     assert_sql_returns_what_the_email_says(build, engineer)
+
+
+# ---------------------------------------------------------------- the charts
+
+
+def test_chart_figures_are_the_marts_and_add_up(written) -> None:
+    """Each figure the charts draw is a mart's; each file's four parts add up to its
+    spend; the platform's parts to its total; the gap is the missing rows less the older
+    rows held in their place."""
+    build, _, out = written
+    data = report.read_chart_data(out / report.CHART_PNG)
+    assert report.read_chart_data(out / report.GAP_CHART_PNG) == data
+    summary = build.one("select * from marts.recon_summary")
+    assert (data["client_total"], data["platform_total"], data["expected_total"], data["spend_gap"]) == (
+        summary["client_total_spend"], summary["platform_total_spend"],
+        summary["expected_total_spend"], summary["spend_gap"])
+    files = build.query(
+        """select source_file, total_spend, winning_total_spend_on_platform,
+               winning_total_spend_not_on_platform, winning_users_not_on_platform,
+               stale_total_spend_held, stale_rows_held, total_spend_replaced_as_expected
+           from marts.recon_delta_files order by file_position""")
+    keys = ("source_file", "total_spend", "on_platform", "missing", "missing_users",
+            "stale_held", "stale_users", "replaced")
+    assert [tuple(f[k] for k in keys) for f in data["files"]] == files
+    for f in data["files"]:
+        assert f["on_platform"] + f["missing"] + f["stale_held"] + f["replaced"] == f["total_spend"]
+        assert min(f["on_platform"], f["missing"], f["stale_held"], f["replaced"]) >= 0
+    assert (data["on_platform_total"] + data["stale_held_total"]
+            + data["platform_held_from_no_delta"]) == data["platform_total"]
+    assert data["expected_total"] == data["on_platform_total"] + data["missing_total"]
+    assert (data["missing_total"] - data["stale_held_total"]
+            - data["platform_held_from_no_delta"]) == summary["spend_gap_platform_side"]
+
+
+def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
+    """What the per-file chart prints is in the engineer's email and the HTML report; what
+    the gap chart prints is in the client's reply."""
+    _, texts, out = written
+    data = report.read_chart_data(out / report.CHART_PNG)
+    money = lambda value: report._money("$", value)  # noqa: E731
+    printed = [money(data["platform_total"]), money(data["on_platform_total"]),
+               money(data["stale_held_total"]), money(data["missing_total"])]
+    for f in data["files"]:
+        printed.append(money(f["total_spend"]))
+        if f["missing"]:
+            printed += [money(f["missing"]), f"({f['missing_users']:,})"]
+        if f["stale_held"]:
+            printed += [money(f["stale_held"]), f"({f['stale_users']:,})"]
+    for name in (report.ENGINEER_EMAIL, report.HTML_REPORT):
+        missing = [figure for figure in printed if figure not in texts[name]]
+        assert not missing, (name, missing)
+    reply = texts[report.CLIENT_EMAIL]
+    for figure in (data["client_total"], data["platform_total"], abs(data["spend_gap"])):
+        assert f"{figure:,}" in reply
+    # the files the gap chart's "why" names, the reply names too
+    for file in re.findall(r"\bdelta\w+", " ".join(data["explained_by"])):
+        assert file in reply, file
+
+
+def test_the_real_files_chart_shows_the_stale_rows_the_platform_holds(real) -> None:
+    """On the real files, delta0-2 reached the platform in full: what the old chart drew as
+    "replaced" includes 1,841 rows the platform still holds in place of delta3's."""
+    _, _, out = real
+    data = report.read_chart_data(out / report.CHART_PNG)
+    stale = {f["source_file"]: (f["stale_users"], f["stale_held"]) for f in data["files"]}
+    assert stale == {"delta0": (1_016, 1_014_921), "delta1": (354, 882_008),
+                     "delta2": (471, 1_651_436), "delta3": (0, 0), "delta4": (0, 0)}
+    assert data["on_platform_total"] == 25_613_679
+    assert data["missing_total"] == 8_290_846 and data["missing_users_total"] == 1_841
+    assert data["explained_by"] == ["delta3 never loaded"]
+
+
+def test_a_write_up_of_the_replica_says_so_in_its_first_line(shipped, real) -> None:
+    """The committed reports are the shipped replica's, which is not the real files: each
+    says so first. The real files' write-up does not."""
+    for name, text in shipped[1].items():
+        first = text.split("<main>\n", 1)[-1].lstrip().splitlines()[0]
+        assert "shipped replica (data/johnnys-jeans-replica)" in first, name
+    for name, text in real[1].items():
+        assert "replica" not in text, name

@@ -1,4 +1,4 @@
-"""Write up the findings: two emails, an HTML report and a chart, all from the warehouse.
+"""Write up the findings: two emails, an HTML report and two charts, all from the warehouse.
 
     python -m recon.report [--database FILE] [--out DIR] [--parties FILE]
 
@@ -9,8 +9,12 @@ which choose their wording by ``recon_summary.cause``, and :func:`write_reports`
 
 * ``email_to_platform_engineer.md``: root cause, figures, examples, SQL, fix, prevention;
 * ``reply_to_client.md``: the same finding in plain words for the client;
-* ``reconciliation_report.html``: the figures and the chart, one self-contained page;
-* ``spend_by_delta_file.png``: the chart, for the emails to attach.
+* ``reconciliation_report.html``: the figures and both charts, one self-contained page;
+* ``spend_gap.png``: for people, the two totals, the gap and what explains it (the reply
+  to the client attaches it);
+* ``spend_by_delta_file.png``: for the engineer, each delta file's spend in four parts:
+  newest rows on the platform, newest rows missing, older rows it still holds instead,
+  older rows replaced as they should be.
 
 Names (the client, the platform, who writes to whom) are not data: they live in
 ``recon/templates/parties.yml``, which ``--parties`` overrides key by key.
@@ -36,24 +40,46 @@ PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
 TEMPLATE_DIR = PACKAGE_DIR / "templates"
 PARTIES_FILE = TEMPLATE_DIR / "parties.yml"
+PROJECT_ROOT = PACKAGE_DIR.parent
 
 ENGINEER_EMAIL = "email_to_platform_engineer.md"
 CLIENT_EMAIL = "reply_to_client.md"
 HTML_REPORT = "reconciliation_report.html"
 ROOT_CAUSE = "root_cause.txt.j2"
 CHART_PNG = "spend_by_delta_file.png"
+GAP_CHART_PNG = "spend_gap.png"
 TEXT_OUTPUTS = {
     ENGINEER_EMAIL: "email_to_platform_engineer.md.j2",
     CLIENT_EMAIL: "reply_to_client.md.j2",
     HTML_REPORT: "reconciliation_report.html.j2",
 }
 # Every file write_reports writes.
-WRITE_UP_FILES = (*TEXT_OUTPUTS, CHART_PNG)
+WRITE_UP_FILES = (*TEXT_OUTPUTS, CHART_PNG, GAP_CHART_PNG)
 # The key of the PNG text chunk that carries the data the chart was drawn from.
 CHART_DATA_KEY = "Description"
 
 EXAMPLES_SHOWN = 6
 HYPOTHESES_SHOWN = 5
+# How the HTML report words the marts' codes: each cause of recon_summary.cause (joined by
+# '+'), each load_status of recon_delta_files. A code not listed is shown as it is.
+CAUSE_WORDS = {
+    "consistent": "nothing differs",
+    "files_not_loaded": "delta files never loaded",
+    "file_partially_loaded": "a delta file loaded in part",
+    "dedup_rule": "the last-arriving row kept, not the newest",
+    "client_export_behind": "the client's export behind its deltas",
+    "platform_extra_users": "users on the platform in no delta",
+    "platform_missing_users": "users missing from the platform",
+    "rows_quarantined": "rows that could not be read",
+    "summary_empty": "a summary with no rows",
+    "unexplained": "not explained yet",
+}
+STATUS_WORDS = {
+    "loaded": "loaded",
+    "not_loaded": "not loaded",
+    "partially_loaded": "loaded in part",
+    "undetermined": "cannot tell (every row replaced by a later one)",
+}
 VALUE_COLUMNS = ("total_spend", "count_saved_items", "loyalty_credits", "batch_id")
 
 
@@ -217,6 +243,9 @@ def collect(database: Path) -> dict:
             """,
         )
         examples = pick_examples(connection, summary, EXAMPLES_SHOWN)
+        input_folder = connection.execute(
+            "select min(entry_path) from marts.recon_input_folder_entries"
+        ).fetchone()[0]
         queries = reproduction_queries(connection, summary, examples)
 
     for file in files:
@@ -237,6 +266,7 @@ def collect(database: Path) -> dict:
         later_than_client = [f for f in files if f["file_position"] > cutoff]
     return {
         "summary": summary,
+        "replica_folder": replica_folder(input_folder),
         "root_cause": root_cause(summary),
         "files": files,
         "named_files": named_files,
@@ -245,6 +275,8 @@ def collect(database: Path) -> dict:
         "files_after_client_export": later_than_client,
         "hypotheses": hypotheses,
         "best": hypotheses[0] if hypotheses else None,
+        # the hypotheses that tell something apart: the first of each score
+        "telling_hypotheses": telling_hypotheses(hypotheses),
         "hypothesis_rows": [
             [h["hypothesis_rank"], h["hypothesis"], h["users_right"], h["users_wrong"]]
             for h in hypotheses
@@ -255,34 +287,103 @@ def collect(database: Path) -> dict:
     }
 
 
+def telling_hypotheses(hypotheses: list[dict]) -> list[dict]:
+    """The ranked hypotheses less those that score as an earlier one does: on the data,
+    nothing tells them apart from it."""
+    seen, kept = set(), []
+    for h in hypotheses:
+        score = (h["users_right"], h["users_wrong"])
+        if score not in seen:
+            seen.add(score)
+            kept.append(h)
+    return kept
+
+
+def cause_in_words(cause: str) -> str:
+    """recon_summary.cause in words (CAUSE_WORDS), each fault of a combination joined."""
+    return ", and ".join(CAUSE_WORDS.get(part, part) for part in cause.split("+"))
+
+
+def replica_folder(entry_path: str | None) -> str | None:
+    """The project's default input folder (the var input_dir in dbt_project.yml), as the
+    project names it, when the build read it: the shipped replica, not the client's files.
+    None for any other folder."""
+    if entry_path is None:
+        return None
+    default = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]["input_dir"]
+    if Path(entry_path).resolve().parent == (PROJECT_ROOT / default).resolve():
+        return default
+    return None
+
+
 # ---------------------------------------------------------------- the chart
 
 
 def chart_data(summary: dict, files: list[dict]) -> dict:
-    """What the chart draws, per delta file: the spend it carries, the part of it in rows
-    that should win (newest per user), and the part of that on the platform."""
+    """Every figure the two charts draw, each one of the marts': the three totals and the
+    gap (recon_summary), what explains it, and per delta file the four parts of its spend
+    (recon_delta_files): its newest rows on the platform, its newest rows missing from it,
+    its older rows the platform still holds in their place, and its older rows replaced as
+    they should be. The parts add up to each file's spend; the platform's parts, with what
+    it holds from no delta, to its total."""
+    parts = [
+        {
+            "source_file": f["source_file"],
+            "total_spend": int(f["total_spend"]),
+            "on_platform": int(f["winning_total_spend_on_platform"]),
+            "missing": int(f["winning_total_spend_not_on_platform"]),
+            "missing_users": int(f["winning_users_not_on_platform"]),
+            "stale_held": int(f["stale_total_spend_held"]),
+            "stale_users": int(f["stale_rows_held"]),
+            "replaced": int(f["total_spend_replaced_as_expected"]),
+        }
+        for f in files
+    ]
+    on_platform = sum(f["on_platform"] for f in parts)
+    stale_held = sum(f["stale_held"] for f in parts)
     return {
-        "files": [
-            {
-                "source_file": f["source_file"],
-                "total_spend": int(f["total_spend"]),
-                "winning_total_spend": int(f["winning_total_spend"]),
-                "winning_total_spend_on_platform": int(f["winning_total_spend_on_platform"]),
-                "missing_users": int(f["winning_users_not_on_platform"]),
-            }
-            for f in files
-        ],
+        "files": parts,
+        "on_platform_total": on_platform,
+        "stale_held_total": stale_held,
+        "stale_users_total": sum(f["stale_users"] for f in parts),
+        "missing_total": sum(f["missing"] for f in parts),
+        "missing_users_total": sum(f["missing_users"] for f in parts),
+        "client_total": int(summary["client_total_spend"]),
+        "platform_total": int(summary["platform_total_spend"]),
+        "expected_total": int(summary["expected_total_spend"]),
         "spend_gap": int(summary["spend_gap"]),
+        "platform_held_from_no_delta": int(summary["platform_total_spend"]) - on_platform - stale_held,
+        "explained_by": explained_by(summary),
     }
 
 
-def _chart_figure(data: dict, parties: dict):
-    import matplotlib
+def explained_by(summary: dict) -> list[str]:
+    """What explains the gap, one short phrase per fault the verdict names, from
+    recon_summary's cause and lists; empty where nothing explains it (the chart then says
+    so, and invents nothing)."""
+    if not summary["explained"]:
+        return []
+    causes = summary["cause"].split("+")
+    phrases = []
+    if "files_not_loaded" in causes:
+        phrases.append(f"{_names(summary['files_not_loaded'])} never loaded")
+    if "file_partially_loaded" in causes:
+        cuts = zip(summary["files_partially_loaded"], summary["cut_after_lines"], strict=True)
+        phrases += [f"{file} loaded only up to line {line:,}" for file, line in cuts]
+    if "dedup_rule" in causes:
+        phrases.append("each user's last-arriving row kept, not the newest")
+    if "client_export_behind" in causes:
+        phrases.append(
+            f"the client's export reflects the deltas only up to {summary['client_last_file']}"
+        )
+    if "platform_extra_users" in causes:
+        phrases.append(f"{summary['users_extra_on_platform']:,} users on the platform in no delta")
+    if "platform_missing_users" in causes:
+        phrases.append(f"{summary['users_missing_from_platform']:,} users missing from the platform")
+    return phrases
 
-    matplotlib.use("Agg")
-    from matplotlib import pyplot
-    from matplotlib.ticker import FuncFormatter
 
+def _chart_style(pyplot) -> None:
     # Fixed style: the output depends on the data and the pinned matplotlib only.
     pyplot.rcdefaults()
     pyplot.rcParams.update(
@@ -291,82 +392,133 @@ def _chart_figure(data: dict, parties: dict):
             "font.size": 10,
             "svg.fonttype": "none",
             "svg.hashsalt": "recon",
-            "hatch.linewidth": 0.8,
         }
     )
-    files = data["files"]
-    names = [f["source_file"] for f in files]
-    on_platform = [f["winning_total_spend_on_platform"] for f in files]
-    missing = [f["winning_total_spend"] - f["winning_total_spend_on_platform"] for f in files]
-    superseded = [f["total_spend"] - f["winning_total_spend"] for f in files]
-    widest = max([f["total_spend"] for f in files] + [1])
 
-    figure, axes = pyplot.subplots(
-        figsize=(9, 2.3 + 0.5 * len(files)), dpi=110, layout="constrained"
-    )
-    positions = list(range(len(files)))
-    axes.barh(positions, on_platform, color="#2e7d32", label="on the platform")
-    axes.barh(
-        positions, missing, left=on_platform, color="#d32f2f",
-        label="should be on the platform, is not",
-    )
-    axes.barh(
-        positions,
-        superseded,
-        left=[a + b for a, b in zip(on_platform, missing)],
-        color="#cfd8dc",
-        label="replaced by a later file (as it should be)",
-    )
-    narrow = widest * 0.15  # a missing part too short to hold its label
-    room = 1.16
-    for position, file in zip(positions, files):
-        gone = file["winning_total_spend"] - file["winning_total_spend_on_platform"]
-        label, colour = f"{file['total_spend']:,}", "#455a64"
-        if 0 < gone < narrow:
-            label += f"   {gone:,} missing ({file['missing_users']:,} users)"
-            colour, room = "#b71c1c", 1.6
-        axes.text(
-            file["total_spend"] + widest * 0.01, position, label,
-            va="center", ha="left", fontsize=9, color=colour,
-        )
-        if gone >= narrow:
-            axes.text(
-                file["winning_total_spend_on_platform"] + gone / 2, position,
-                f"{gone:,} missing\n{file['missing_users']:,} users",
-                va="center", ha="center", fontsize=8.5, color="#ffffff", fontweight="bold",
-            )
-    axes.set_yticks(positions, names)
+
+def _pyplot():
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib import pyplot
+
+    _chart_style(pyplot)
+    return pyplot
+
+
+def _money(symbol: str, value: int) -> str:
+    return f"-{symbol}{-value:,}" if value < 0 else f"{symbol}{value:,}"
+
+
+def _gap_figure(data: dict, parties: dict):
+    """For people: what the client's export sums to, what the platform's table sums to,
+    the gap, and what explains it."""
+    pyplot = _pyplot()
+    money = lambda value: _money(parties["currency_symbol"], value)  # noqa: E731
+    bars = [
+        (f"{_possessive(parties['client_name'])} export", data["client_total"], "#1565c0"),
+        (f"{_possessive(parties['platform_short_name'])} table", data["platform_total"], "#6a1b9a"),
+    ]
+    if data["expected_total"] != data["client_total"]:
+        bars.append(("the delta files, rebuilt", data["expected_total"], "#78909c"))
+    widest = max([value for _, value, _ in bars] + [1])
+    figure, axes = pyplot.subplots(figsize=(9, 1.9 + 0.55 * len(bars)), dpi=110, layout="constrained")
+    positions = list(range(len(bars)))
+    axes.barh(positions, [value for _, value, _ in bars], color=[c for _, _, c in bars], height=0.6)
+    for position, (_, value, _) in zip(positions, bars):
+        axes.text(value + widest * 0.01, position, money(value), va="center", ha="left", fontsize=10)
+    axes.set_yticks(positions, [label for label, _, _ in bars])
     axes.invert_yaxis()
-    axes.set_xlim(0, widest * room)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: f"{x:,.0f}"))
-    axes.set_xlabel(f"total_spend in the file ({parties['currency_symbol']})")
-    for side in ("top", "right"):
+    axes.set_xlim(0, widest * 1.22)
+    axes.set_xticks([])
+    for side in ("top", "right", "bottom"):
         axes.spines[side].set_visible(False)
-    total_missing = sum(missing)
-    users_missing = sum(f["missing_users"] for f in files)
-    figure.suptitle(
-        f"Spend per delta file: what {_possessive(parties['client_name'])} deltas carry"
-        f" vs what reached {parties['platform_short_name']}",
-        x=0.01, ha="left", fontsize=12, fontweight="bold",
-    )
-    if total_missing:
-        subtitle = (
-            f"Missing from the platform: {total_missing:,} of spend in the rows that should"
-            f" have won ({users_missing:,} users).\nNet of the rows it holds for those users"
-            f" instead, the gap is {data['spend_gap']:,}."
+    gap = data["spend_gap"]
+    if gap:
+        title = (
+            f"{_possessive(parties['platform_short_name'])} table holds {money(abs(gap))}"
+            f" {'less' if gap > 0 else 'more'} than {_possessive(parties['client_name'])} export"
         )
     else:
-        subtitle = "Every row that should have won is on the platform."
-    axes.set_title(
-        subtitle, loc="left", fontsize=9.5, color="#b71c1c" if total_missing else "#2e7d32"
-    )
-    figure.legend(loc="outside lower center", ncols=3, fontsize=8.5, frameon=False)
+        title = f"{_possessive(parties['platform_short_name'])} table and the client's export agree"
+    figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
+    if data["explained_by"]:
+        why = "Why: " + "; ".join(data["explained_by"]) + "."
+    elif gap:
+        why = "Why: not found yet."
+    else:
+        why = "Total spend, every user."
+    axes.set_title(why, loc="left", fontsize=9.5, color="#37474f", wrap=True)
     return figure, pyplot
 
 
-def draw_chart(data: dict, parties: dict, fmt: str) -> bytes:
-    """The chart as PNG bytes (with its data in a text chunk) or as SVG text."""
-    figure, pyplot = _chart_figure(data, parties)
+def _files_figure(data: dict, parties: dict):
+    """For the engineer: each delta file's spend in four parts (see chart_data)."""
+    pyplot = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    symbol = parties["currency_symbol"]
+    files = data["files"]
+    layers = [
+        ("on_platform", "newest rows, on the platform", "#2e7d32"),
+        ("missing", "newest rows, missing from the platform", "#d32f2f"),
+        ("stale_held", "older rows the platform still holds instead", "#ef6c00"),
+        ("replaced", "older rows, replaced by a newer one (as they should be)", "#cfd8dc"),
+    ]
+    widest = max([f["total_spend"] for f in files] + [1])
+    figure, axes = pyplot.subplots(figsize=(9, 2.6 + 0.5 * len(files)), dpi=110, layout="constrained")
+    positions = list(range(len(files)))
+    left = [0] * len(files)
+    for key, label, colour in layers:
+        values = [f[key] for f in files]
+        axes.barh(positions, values, left=left, color=colour, label=label)
+        left = [a + b for a, b in zip(left, values)]
+    # each file's total at its bar's end, then the parts in red and orange, every one
+    for position, file in zip(positions, files):
+        notes = [(_money(symbol, file["total_spend"]), "#455a64")]
+        if file["missing"]:
+            notes.append((f"{_money(symbol, file['missing'])} missing ({file['missing_users']:,} users)", "#b71c1c"))
+        if file["stale_held"]:
+            notes.append((f"{_money(symbol, file['stale_held'])} stale ({file['stale_users']:,} users)", "#e65100"))
+        x = file["total_spend"] + widest * 0.01
+        text = axes.text(x, position, notes[0][0], va="center", ha="left", fontsize=8.5, color=notes[0][1])
+        for note, colour in notes[1:]:
+            text = axes.annotate(
+                "  " + note, xycoords=text, xy=(1, 0), va="bottom", ha="left", fontsize=8.5, color=colour
+            )
+    axes.set_yticks(positions, [f["source_file"] for f in files])
+    axes.invert_yaxis()
+    axes.set_xlim(0, widest * 1.75)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _money(symbol, int(x))))
+    axes.set_xlabel(f"total_spend in the file ({symbol})")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    on_platform, stale, missing = data["on_platform_total"], data["stale_held_total"], data["missing_total"]
+    figure.suptitle(
+        f"Spend per delta file: what reached {parties['platform_short_name']}, what did not,"
+        " and what it holds instead",
+        x=0.01, ha="left", fontsize=12, fontweight="bold",
+    )
+    held = (
+        f"Its table ({_money(symbol, data['platform_total'])}) = newest rows held"
+        f" {_money(symbol, on_platform)} + older rows held {_money(symbol, stale)}"
+    )
+    if data["platform_held_from_no_delta"]:
+        held += f" + rows in no delta file {_money(symbol, data['platform_held_from_no_delta'])}"
+    axes.set_title(
+        f"{held}.\nNewest rows missing from it: {_money(symbol, missing)}.",
+        loc="left", fontsize=9.5, color="#37474f",
+    )
+    figure.legend(loc="outside lower center", ncols=2, fontsize=8.5, frameon=False)
+    return figure, pyplot
+
+
+CHARTS = {CHART_PNG: _files_figure, GAP_CHART_PNG: _gap_figure}
+
+
+def draw_chart(data: dict, parties: dict, fmt: str, name: str = CHART_PNG) -> bytes:
+    """One chart (CHARTS) as PNG bytes (with the data in a text chunk) or as SVG text."""
+    figure, pyplot = CHARTS[name](data, parties)
     buffer = io.BytesIO()
     if fmt == "png":
         metadata = {"Software": None, CHART_DATA_KEY: json.dumps(data, sort_keys=True)}
@@ -448,6 +600,8 @@ def environment() -> jinja2.Environment:
         possessive=_possessive,
         names=_names,
         markdown_table=_markdown_table,
+        cause_words=cause_in_words,
+        status_words=lambda status: STATUS_WORDS.get(status, status),
     )
     env.globals.update(percent=_percent, plural=_plural)
     return env
@@ -470,14 +624,18 @@ def _tidy(text: str) -> str:
 def render(facts: dict, parties: dict) -> dict[str, str]:
     """The emails and the HTML report as text, by output file name."""
     env = environment()
-    svg = draw_chart(facts["chart"], parties, "svg").decode()
-    # the SVG goes inline into the page: drop its XML prolog and doctype
-    svg = svg[svg.index("<svg") :]
+    svgs = {}
+    for name in CHARTS:
+        svg = draw_chart(facts["chart"], parties, "svg", name).decode()
+        # the SVG goes inline into the page: drop its XML prolog and doctype
+        svgs[name] = svg[svg.index("<svg") :]
     context = {
         **facts,
         "p": parties,
-        "chart_svg": svg,
+        "chart_svg": svgs[CHART_PNG],
+        "gap_chart_svg": svgs[GAP_CHART_PNG],
         "chart_png": CHART_PNG,
+        "gap_chart_png": GAP_CHART_PNG,
         "engineer_email": ENGINEER_EMAIL,
         "client_email": CLIENT_EMAIL,
     }
@@ -497,9 +655,10 @@ def write_reports(database: Path, out_dir: Path, parties_file: Path | None = Non
         path = out_dir / name
         path.write_text(text)
         written.append(path)
-    png = out_dir / CHART_PNG
-    png.write_bytes(draw_chart(facts["chart"], parties, "png"))
-    written.append(png)
+    for name in CHARTS:
+        png = out_dir / name
+        png.write_bytes(draw_chart(facts["chart"], parties, "png", name))
+        written.append(png)
     return written
 
 

@@ -25,7 +25,15 @@ explanation as (
 platform_rows as (
     select
         platform_file_position as file_position,
-        count(*) as platform_rows_traced
+        count(*) as platform_rows_traced,
+        -- the platform's rows from this file that a later row should have replaced
+        count(case when platform_vs_rebuilt_status <> 'match' then 1 end) as stale_rows_held,
+        coalesce(
+            sum(
+                case when platform_vs_rebuilt_status <> 'match' then platform_total_spend end
+            ),
+            0
+        ) as stale_total_spend_held
     from comparisons
     where platform_file_position is not null
     group by platform_file_position
@@ -70,6 +78,8 @@ joined as (
             else load_evidence.winning_users
         end as rule_winning_users,
         coalesce(platform_rows.platform_rows_traced, 0) as platform_rows_traced,
+        coalesce(platform_rows.stale_rows_held, 0) as stale_rows_held,
+        coalesce(platform_rows.stale_total_spend_held, 0) as stale_total_spend_held,
         coalesce(gap_parts.spend_gap_attributed, 0) as spend_gap_attributed,
         coalesce(gap_parts.users_mismatched_attributed, 0) as users_mismatched_attributed,
         explanation.rows_up_to_cut,
@@ -119,6 +129,13 @@ final as (
         cast(winning_total_spend - winning_total_spend_on_platform as bigint)
             as winning_total_spend_not_on_platform,
         platform_rows_traced,
+        -- the file's rows, each in one part: its winning rows (on the platform or not),
+        -- older rows the platform still holds, and older rows replaced as they should be
+        stale_rows_held,
+        cast(stale_total_spend_held as bigint) as stale_total_spend_held,
+        row_count - winning_users - stale_rows_held as rows_replaced_as_expected,
+        cast(total_spend - winning_total_spend - stale_total_spend_held as bigint)
+            as total_spend_replaced_as_expected,
         cast(spend_gap_attributed as bigint) as spend_gap_attributed,
         users_mismatched_attributed,
         -- an explanation that reproduces the platform's table says how each file was
