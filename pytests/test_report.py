@@ -99,7 +99,8 @@ def assert_sql_returns_what_the_email_says(build: Build, email: str) -> list[tup
     """Run every SQL block of the email against the warehouse; the table printed under it
     is exactly what it returns. Returns (columns, rows) per block."""
     results = []
-    blocks = sql_blocks(email)
+    # the query on the raw files runs where the files are (test_the_raw_files_query_...)
+    blocks = [(sql, after) for sql, after in sql_blocks(email) if "read_csv(" not in sql]
     assert blocks, "the email shows no SQL"
     with duckdb.connect(str(build.database), read_only=True) as connection:
         for sql, after in blocks:
@@ -451,3 +452,60 @@ def test_a_write_up_of_the_replica_says_so_in_its_first_line(shipped, real) -> N
         assert "shipped replica (data/johnnys-jeans-replica)" in first, name
     for name, text in real[1].items():
         assert "replica" not in text, name
+
+
+# ---------------------------------------------------------------- the engineer's email
+
+
+def test_engineer_email_leads_with_cause_ask_and_urgency(written) -> None:
+    build, emails, _ = written
+    email = emails[report.ENGINEER_EMAIL]
+    summary = build.one("select * from marts.recon_summary")
+    body = email.split(report.load_parties()["engineer_greeting"] + ",", 1)[1]
+    first_100 = " ".join(body.split()[:100])
+    assert f"**Cause: {summary['files_not_loaded'][0]} never loaded.**" in first_100
+    assert f"**Please load {summary['files_not_loaded'][0]}" in first_100
+    assert "**It is urgent:**" in first_100 and report.load_parties()["campaign_name"] in first_100
+    assert "so the dedup is fine" not in email and "What it cannot say" in email
+
+
+def test_the_raw_files_query_returns_what_the_email_prints(written, monkeypatch) -> None:
+    """The query the engineer can run with nothing but DuckDB and the files, run in the
+    folder of the files the build read, returns the table printed under it."""
+    build, emails, _ = written
+    section_text = section(emails[report.ENGINEER_EMAIL], "Check it on the raw files")
+    ((sql, after),) = sql_blocks(section_text + "```sql\n\n```")[:1]
+    (folder,) = {Path(p).parent for (p,) in build.query(
+        "select entry_path from marts.recon_input_folder_entries where is_read")}
+    monkeypatch.chdir(folder)
+    with duckdb.connect() as connection:
+        cursor = connection.execute(sql)
+        columns, rows = [d[0] for d in cursor.description], cursor.fetchall()
+    assert after.strip().startswith(report._markdown_table(columns, rows))
+    summary = build.one("select * from marts.recon_summary")
+    assert sum(users for _, users, _ in rows) == summary["users_mismatched_platform_vs_rebuilt"]
+    assert sum(spend for _, _, spend in rows) == summary["spend_gap_platform_side"]
+
+
+def test_engineer_email_says_what_changed_beyond_spend(written) -> None:
+    build, emails, _ = written
+    email = emails[report.ENGINEER_EMAIL]
+    for column in ("count_saved_items", "loyalty_credits"):
+        users, larger = build.query(
+            f"select count(*), count(*) filter (where platform_{column} > rebuilt_{column})"
+            f" from marts.recon_platform_vs_rebuilt"
+            f" where status = 'value_mismatch' and not is_{column}_equal")[0]
+        assert f"{users:,} differ in {column} (for {larger:,} of them our table shows more" in email
+
+
+def test_examples_show_each_file_the_stale_rows_come_from(written) -> None:
+    """On the real files, delta0, delta1 and delta2 all hold stale rows: the examples show
+    each, not six users of delta0."""
+    build, emails, _ = written
+    rows = table_rows(section(emails[report.ENGINEER_EMAIL], "Examples"))
+    shown = {held[6] for held in rows[0::2]}
+    groups = {f for (f,) in build.query(
+        "select distinct coalesce(platform_source_file, 'no delta file')"
+        " from marts.recon_platform_vs_rebuilt where status <> 'match'")}
+    assert len(groups) <= report.EXAMPLES_SHOWN
+    assert shown == groups

@@ -157,6 +157,81 @@ def reproduction_queries(
     return queries
 
 
+def _sql_text(value: str) -> str:
+    """A file name as a SQL string literal (quotes doubled), as macros/io/text_literal does."""
+    return "'" + value.replace("'", "''") + "'"
+
+
+def _exact_reader_name(name: str) -> str:
+    """A file name as DuckDB's readers take it, naming that one file: its glob characters
+    bracketed, as base_input_folder_entries spells reader_path."""
+    return re.sub(r"([\[*?])", r"[\1]", name)
+
+
+def raw_files_query(connection: duckdb.DuckDBPyConnection, summary: dict) -> dict | None:
+    """The one query the engineer can run on the files as received, with no warehouse:
+    our rule replayed on the delta files against our table, by the file the right row is
+    in. Its result, printed under it, is the marts' (recon_platform_vs_rebuilt); a test runs
+    the query on the files and checks it returns just that."""
+    deltas = _rows(
+        connection,
+        """
+        select entry_name, source_file from marts.recon_input_folder_entries
+        where input_kind = 'delta' and is_read order by file_position
+        """,
+    )
+    platform = _rows(
+        connection,
+        "select entry_name from marts.recon_input_folder_entries"
+        " where input_kind = 'platform_summary' and is_read",
+    )
+    if not deltas or len(platform) != 1:
+        return None
+    sql = _sql_environment().get_template("from_the_raw_files.sql").render(
+        delta_files=", ".join(_sql_text(d["entry_name"]) for d in deltas),
+        delta_reader_paths=", ".join(_sql_text(_exact_reader_name(d["entry_name"])) for d in deltas),
+        platform_file=_sql_text(_exact_reader_name(platform[0]["entry_name"])),
+    ).strip()
+    names = {d["source_file"]: d["entry_name"] for d in deltas}
+    order = list(names)
+    columns, rows = _result(
+        connection,
+        """
+        select
+            rebuilt_source_file,
+            count(*),
+            sum(rebuilt_total_spend - coalesce(platform_total_spend, 0))
+        from marts.recon_platform_vs_rebuilt
+        where status <> 'match' and rebuilt_source_file is not null
+        group by rebuilt_source_file
+        """,
+    )
+    rows = sorted(rows, key=lambda row: order.index(row[0]))
+    return {
+        "sql": sql,
+        "columns": ["newest_row_in", "users_differing", "spend_not_in_our_table"],
+        "rows": [(names[file], users, int(spend)) for file, users, spend in rows],
+    }
+
+
+def column_impact(connection: duckdb.DuckDBPyConnection) -> list[dict]:
+    """Per value column (batch_id aside), the users whose row in our table differs from the
+    one it should hold, and of them how many it shows a larger value for."""
+    impact = []
+    for column in VALUE_COLUMNS[:3]:
+        users, larger = connection.execute(
+            f"""
+            select
+                count(*),
+                count(*) filter (where platform_{column} > rebuilt_{column})
+            from marts.recon_platform_vs_rebuilt
+            where status = 'value_mismatch' and not is_{column}_equal
+            """
+        ).fetchone()
+        impact.append({"column": column, "users": users, "larger": larger})
+    return impact
+
+
 def example_mart(summary: dict) -> str:
     """Where the users worth showing are: the platform's errors, or, when the platform is
     right and the client's export is behind, the client's."""
@@ -166,7 +241,8 @@ def example_mart(summary: dict) -> str:
 
 
 def pick_examples(connection: duckdb.DuckDBPyConnection, summary: dict, n: int) -> list[dict]:
-    """n mismatched users, spread over the (cause, file that should have won) groups and
+    """n mismatched users, spread over the groups of (cause, file that should have won,
+    file the held row came from), so each kind of stale row and each source file shows,
     the smallest user_ids first within each, with both rows side by side."""
     mart = example_mart(summary)
     held = "client" if mart == "recon_client_vs_rebuilt" else "platform"
@@ -179,13 +255,16 @@ def pick_examples(connection: duckdb.DuckDBPyConnection, summary: dict, n: int) 
                 *,
                 {cause} as example_cause,
                 row_number() over (
-                    partition by {cause}, rebuilt_source_file order by user_id
+                    partition by {cause}, rebuilt_source_file, {held}_source_file
+                    order by user_id
                 ) as rank_in_group
             from marts.{mart}
             where status <> 'match'
         )
         select * from ranked
-        order by rank_in_group, example_cause nulls last, rebuilt_source_file nulls last, user_id
+        order by
+            rank_in_group, example_cause nulls last, rebuilt_source_file nulls last,
+            {held}_source_file nulls last, user_id
         limit {int(n)}
         """,
     )
@@ -243,6 +322,8 @@ def collect(database: Path) -> dict:
             """,
         )
         examples = pick_examples(connection, summary, EXAMPLES_SHOWN)
+        raw_query = raw_files_query(connection, summary)
+        impact = column_impact(connection)
         input_folder = connection.execute(
             "select min(entry_path) from marts.recon_input_folder_entries"
         ).fetchone()[0]
@@ -282,6 +363,8 @@ def collect(database: Path) -> dict:
             for h in hypotheses
         ],
         "examples": examples,
+        "raw_query": raw_query,
+        "impact": impact,
         "queries": {q["key"]: q for q in queries},
         "chart": chart_data(summary, files),
     }
