@@ -165,8 +165,12 @@ def test_engineer_email_states_the_warehouse_figures(shipped) -> None:
         assert row[8].startswith(file[10])
 
 
-def test_engineer_email_shows_at_least_five_users_with_both_rows(shipped) -> None:
-    build, emails, _ = shipped
+def test_engineer_email_shows_at_least_five_users_with_both_rows(written) -> None:
+    """Each example's two rows are the marts', and the row that should have won is at the
+    line of the file the email names, in the files the build read."""
+    build, emails, _ = written
+    folder = {Path(p).parent for (p,) in build.query(
+        "select entry_path from marts.recon_input_folder_entries where is_read")}.pop()
     rows = table_rows(section(emails[report.ENGINEER_EMAIL], "Examples"))
     pairs = list(zip(rows[0::2], rows[1::2]))
     assert len(pairs) >= 5
@@ -183,6 +187,9 @@ def test_engineer_email_shows_at_least_five_users_with_both_rows(shipped) -> Non
         assert held[6] == mart["platform_source_file"]
         line = mart["rebuilt_source_line_number"]
         assert should[6] == f"{mart['rebuilt_source_file']}, line {line}"
+        text = (folder / f"{mart['rebuilt_source_file']}.csv").read_text().splitlines()
+        assert text[line - 1].strip().split(",") == [
+            str(user_id), *(cell.replace(",", "") for cell in should[2:6])]
 
 
 def test_sql_in_the_engineer_email_reproduces_the_finding(shipped) -> None:
