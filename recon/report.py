@@ -567,7 +567,8 @@ def _files_figure(data: dict, parties: dict):
         text = axes.text(x, position, notes[0][0], va="center", ha="left", fontsize=8.5, color=notes[0][1])
         for note, colour in notes[1:]:
             text = axes.annotate(
-                "  " + note, xycoords=text, xy=(1, 0), va="bottom", ha="left", fontsize=8.5, color=colour
+                note, xycoords=text, xy=(1, 0), xytext=(6, 0), textcoords="offset points",
+                va="bottom", ha="left", fontsize=8.5, color=colour,
             )
     axes.set_yticks(positions, [f["source_file"] for f in files])
     axes.invert_yaxis()
