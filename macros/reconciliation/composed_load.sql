@@ -1,3 +1,18 @@
+{% macro replay_order_key(dedup_rule, batch_id, file_position, line_number) %}
+    {#- A delta row's place in a dedup rule's order, as one number (a fixed-size aggregate
+        state, so an arg_max over it spills): by the largest batch_id, then the later file,
+        then the later line; or, for dedup_rule 'last_arrival', by file then line.
+        dedup_rule is a SQL expression (a column or a quoted literal). -#}
+    case {{ dedup_rule }}
+        when 'last_arrival'
+            then cast({{ file_position }} as hugeint) * 4294967296 + {{ line_number }}
+        else
+            cast({{ batch_id }} as hugeint) * 4294967296 * 4294967296
+            + cast({{ file_position }} as hugeint) * 4294967296
+            + {{ line_number }}
+    end
+{%- endmacro %}
+
 {% macro picked_row_outcomes(picked_fingerprint, prefix='') %}
     {#- How a replay that picks each user's row by fingerprint fares against the platform's
         table: the measures of replay_outcomes, over rows with is_in_deltas,

@@ -49,8 +49,10 @@ replayed as (
                 ['deltas.total_spend', 'deltas.count_saved_items',
                  'deltas.loyalty_credits', 'deltas.batch_id']
             ) }},
-            cast(deltas.batch_id as hugeint) * 4294967296 * 4294967296
-            + deltas.file_position * 4294967296 + deltas.source_line_number
+            {{ replay_order_key(
+                "'largest_batch_id'", 'deltas.batch_id', 'deltas.file_position',
+                'deltas.source_line_number'
+            ) }}
         ) filter (
             where
             file_evidence.evidence_status = 'loaded'
@@ -70,7 +72,10 @@ replayed as (
                 ['deltas.total_spend', 'deltas.count_saved_items',
                  'deltas.loyalty_credits', 'deltas.batch_id']
             ) }},
-            deltas.file_position * 4294967296 + deltas.source_line_number
+            {{ replay_order_key(
+                "'last_arrival'", 'deltas.batch_id', 'deltas.file_position',
+                'deltas.source_line_number'
+            ) }}
         ) filter (
             where
             file_evidence.arrival_evidence_status = 'loaded'

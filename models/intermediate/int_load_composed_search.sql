@@ -62,16 +62,11 @@ platform as (
         ) }} as platform_fingerprint,
         platform_rows_traced.delta_file_position as traced_file_position,
         platform_rows_traced.delta_source_line_number as traced_line_number,
-        case start.dedup_rule
-            when 'last_arrival'
-                then
-                    cast(platform_rows_traced.delta_file_position as hugeint) * 4294967296
-                    + platform_rows_traced.delta_source_line_number
-            else
-                cast(platform_rows_traced.batch_id as hugeint) * 4294967296 * 4294967296
-                + cast(platform_rows_traced.delta_file_position as hugeint) * 4294967296
-                + platform_rows_traced.delta_source_line_number
-        end as traced_order_key
+        {{ replay_order_key(
+            'start.dedup_rule', 'platform_rows_traced.batch_id',
+            'platform_rows_traced.delta_file_position',
+            'platform_rows_traced.delta_source_line_number'
+        ) }} as traced_order_key
     from platform_rows_traced
     cross join start
     where platform_rows_traced.input_kind = 'platform_summary'
@@ -125,14 +120,10 @@ delta_rows as (
             ['deltas.total_spend', 'deltas.count_saved_items',
              'deltas.loyalty_credits', 'deltas.batch_id']
         ) }} as row_fingerprint,
-        case start.dedup_rule
-            when 'last_arrival'
-                then cast(deltas.file_position as hugeint) * 4294967296 + deltas.source_line_number
-            else
-                cast(deltas.batch_id as hugeint) * 4294967296 * 4294967296
-                + cast(deltas.file_position as hugeint) * 4294967296
-                + deltas.source_line_number
-        end as order_key
+        {{ replay_order_key(
+            'start.dedup_rule', 'deltas.batch_id', 'deltas.file_position',
+            'deltas.source_line_number'
+        ) }} as order_key
     from deltas
     cross join start
     where deltas.user_id not in (select set_aside.user_id from set_aside)
@@ -186,13 +177,14 @@ wrong_{{ step }} as (
     where picks.pick_fingerprint is distinct from platform.platform_fingerprint
 ),
 
-moves_pointed_to_{{ step }} as (
-    -- the platform's row is not delivered: load its file in full, or up to the last of
-    -- its lines the platform holds
+-- the file each user gets wrong points to: the platform's row is not delivered (its file
+-- should deliver more), or the row picked beats the platform's, or the platform lacks
+-- the user (its file should deliver less)
+pointers_{{ step }} as (
     select
-        wrong.traced_file_position as file_position,
-        'loaded' as status,
-        state.last_line_number as delivered_up_to_line
+        state.*,
+        true as delivers_too_little,
+        wrong.traced_line_number as line_number
     from wrong_{{ step }} as wrong
     inner join state_{{ before }} as state on wrong.traced_file_position = state.file_position
     where
@@ -200,37 +192,36 @@ moves_pointed_to_{{ step }} as (
         and (wrong.pick_order_key is null or wrong.pick_order_key < wrong.traced_order_key)
     union all
     select
-        wrong.traced_file_position as file_position,
-        'partially_loaded' as status,
-        state.last_traced_line as delivered_up_to_line
-    from wrong_{{ step }} as wrong
-    inner join state_{{ before }} as state on wrong.traced_file_position = state.file_position
-    where
-        wrong.traced_line_number > state.delivered_up_to_line
-        and (wrong.pick_order_key is null or wrong.pick_order_key < wrong.traced_order_key)
-        and state.last_traced_line < state.last_line_number
-    union all
-    -- the row picked beats the platform's, or the platform lacks the user: leave its file
-    -- out, or cut it after the last of its lines the platform holds
-    select
-        wrong.pick_file_position as file_position,
-        'not_loaded' as status,
-        0 as delivered_up_to_line
-    from wrong_{{ step }} as wrong
-    where
-        wrong.pick_order_key is not null
-        and (wrong.platform_lacks_user or wrong.pick_order_key > wrong.traced_order_key)
-    union all
-    select
-        wrong.pick_file_position as file_position,
-        'partially_loaded' as status,
-        state.last_traced_line as delivered_up_to_line
+        state.*,
+        false as delivers_too_little,
+        wrong.pick_line_number as line_number
     from wrong_{{ step }} as wrong
     inner join state_{{ before }} as state on wrong.pick_file_position = state.file_position
     where
         wrong.pick_order_key is not null
         and (wrong.platform_lacks_user or wrong.pick_order_key > wrong.traced_order_key)
-        and state.last_traced_line < wrong.pick_line_number
+),
+
+-- the changes they point to: load the file in full or leave it out; or cut it after the
+-- last of its lines the platform holds, where that delivers the platform's row or stops
+-- short of the one picked
+moves_pointed_to_{{ step }} as (
+    select
+        file_position,
+        case when delivers_too_little then 'loaded' else 'not_loaded' end as status,
+        case when delivers_too_little then last_line_number else 0 end as delivered_up_to_line
+    from pointers_{{ step }}
+    union all
+    select
+        file_position,
+        'partially_loaded' as status,
+        last_traced_line as delivered_up_to_line
+    from pointers_{{ step }}
+    where
+        case
+            when delivers_too_little then last_traced_line < last_line_number
+            else last_traced_line < line_number
+        end
 ),
 
 -- the moves most pointed to, other than the file's present state, one slot each
