@@ -136,8 +136,8 @@ def test_committed_outputs_match_a_fresh_render(shipped) -> None:
             assert a.size == b.size, REFRESH
 
 
-def test_engineer_email_states_the_warehouse_figures(shipped) -> None:
-    build, emails, _ = shipped
+def test_engineer_email_states_the_warehouse_figures(written) -> None:
+    build, emails, _ = written
     email = emails[report.ENGINEER_EMAIL]
     summary = build.one("select * from marts.recon_summary")
     subject = next(line for line in email.splitlines() if line.startswith("**Subject:**"))
@@ -192,8 +192,8 @@ def test_engineer_email_shows_at_least_five_users_with_both_rows(written) -> Non
             str(user_id), *(cell.replace(",", "") for cell in should[2:6])]
 
 
-def test_sql_in_the_engineer_email_reproduces_the_finding(shipped) -> None:
-    build, emails, _ = shipped
+def test_sql_in_the_engineer_email_reproduces_the_finding(written) -> None:
+    build, emails, _ = written
     email = emails[report.ENGINEER_EMAIL]
     results = assert_sql_returns_what_the_email_says(build, email)
     summary = build.one("select * from marts.recon_summary")
@@ -249,8 +249,8 @@ def test_client_reply_is_signed_and_promises_only_what_is_ours(written) -> None:
         assert promise not in reply, promise
 
 
-def test_html_report_carries_the_chart_and_the_figures(shipped) -> None:
-    build, emails, out = shipped
+def test_html_report_carries_the_chart_and_the_figures(written) -> None:
+    build, emails, out = written
     html = emails[report.HTML_REPORT]
     summary = build.one("select * from marts.recon_summary")
     assert "<svg" in html and html.count("</svg>") == len(report.CHARTS)
