@@ -418,7 +418,8 @@ def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
     the gap chart prints is in the client's reply."""
     _, texts, out = written
     data = report.read_chart_data(out / report.CHART_PNG)
-    money = lambda value: report._money("$", value)  # noqa: E731
+    symbol = report.load_parties()["currency_symbol"]
+    money = lambda value: report._money(symbol, value)  # noqa: E731
     printed = [money(data["platform_total"]), money(data["on_platform_total"]),
                money(data["stale_held_total"]), money(data["missing_total"])]
     for f in data["files"]:
@@ -480,8 +481,8 @@ def test_the_raw_files_query_returns_what_the_email_prints(written, monkeypatch)
     """The query the engineer can run with nothing but DuckDB and the files, run in the
     folder of the files the build read, returns the table printed under it."""
     build, emails, _ = written
-    section_text = section(emails[report.ENGINEER_EMAIL], "Check it on the raw files")
-    ((sql, after),) = sql_blocks(section_text + "```sql\n\n```")[:1]
+    sql, after = re.search(r"```sql\n(.*?)\n```(.*)", section(
+        emails[report.ENGINEER_EMAIL], "Check it on the raw files"), re.S).groups()
     (folder,) = {Path(p).parent for (p,) in build.query(
         "select entry_path from marts.recon_input_folder_entries where is_read")}
     monkeypatch.chdir(folder)

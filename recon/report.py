@@ -162,39 +162,35 @@ def _sql_text(value: str) -> str:
     return "'" + value.replace("'", "''") + "'"
 
 
-def _exact_reader_name(name: str) -> str:
-    """A file name as DuckDB's readers take it, naming that one file: its glob characters
-    bracketed, as base_input_folder_entries spells reader_path."""
-    return re.sub(r"([\[*?])", r"[\1]", name)
-
-
-def raw_files_query(connection: duckdb.DuckDBPyConnection, summary: dict) -> dict | None:
+def raw_files_query(connection: duckdb.DuckDBPyConnection) -> dict | None:
     """The one query the engineer can run on the files as received, with no warehouse:
     our rule replayed on the delta files against our table, by the file the right row is
     in. Its result, printed under it, is the marts' (recon_platform_vs_rebuilt); a test runs
-    the query on the files and checks it returns just that."""
+    the query on the files and checks it returns just that. The files are named as in the
+    folder, spelled for DuckDB's readers as the build read them (reader_path: a glob
+    character bracketed, so a name is never a pattern)."""
     deltas = _rows(
         connection,
         """
-        select entry_name, source_file from marts.recon_input_folder_entries
+        select entry_name, source_file, reader_path from marts.recon_input_folder_entries
         where input_kind = 'delta' and is_read order by file_position
         """,
     )
     platform = _rows(
         connection,
-        "select entry_name from marts.recon_input_folder_entries"
+        "select reader_path from marts.recon_input_folder_entries"
         " where input_kind = 'platform_summary' and is_read",
     )
     if not deltas or len(platform) != 1:
         return None
     sql = _sql_environment().get_template("from_the_raw_files.sql").render(
         delta_files=", ".join(_sql_text(d["entry_name"]) for d in deltas),
-        delta_reader_paths=", ".join(_sql_text(_exact_reader_name(d["entry_name"])) for d in deltas),
-        platform_file=_sql_text(_exact_reader_name(platform[0]["entry_name"])),
+        delta_reader_paths=", ".join(_sql_text(os.path.basename(d["reader_path"])) for d in deltas),
+        platform_file=_sql_text(os.path.basename(platform[0]["reader_path"])),
     ).strip()
     names = {d["source_file"]: d["entry_name"] for d in deltas}
     order = list(names)
-    columns, rows = _result(
+    _, rows = _result(
         connection,
         """
         select
@@ -322,7 +318,7 @@ def collect(database: Path) -> dict:
             """,
         )
         examples = pick_examples(connection, summary, EXAMPLES_SHOWN)
-        raw_query = raw_files_query(connection, summary)
+        raw_query = raw_files_query(connection)
         impact = column_impact(connection)
         input_folder = connection.execute(
             "select min(entry_path) from marts.recon_input_folder_entries"
@@ -428,7 +424,6 @@ def chart_data(summary: dict, files: list[dict]) -> dict:
         "files": parts,
         "on_platform_total": on_platform,
         "stale_held_total": stale_held,
-        "stale_users_total": sum(f["stale_users"] for f in parts),
         "missing_total": sum(f["missing"] for f in parts),
         "missing_users_total": sum(f["missing_users"] for f in parts),
         "client_total": int(summary["client_total_spend"]),
@@ -716,6 +711,8 @@ def render(facts: dict, parties: dict) -> dict[str, str]:
     context = {
         **facts,
         "p": parties,
+        # an amount in the parties' currency, its sign before the symbol
+        "money": lambda value: _money(parties["currency_symbol"], int(value)),
         "chart_svg": svgs[CHART_PNG],
         "gap_chart_svg": svgs[GAP_CHART_PNG],
         "chart_png": CHART_PNG,

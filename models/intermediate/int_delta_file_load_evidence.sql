@@ -24,44 +24,24 @@ platform_rows_traced as (
     select * from {{ ref('int_platform_rows_traced') }}
 ),
 
-last_arrivals as (
-    select * from {{ ref('int_delta_versions_ranked') }}
-    where is_last_arrival
-),
-
-platform as (
-    select * from {{ ref('stg_user_summaries') }}
-    where input_kind = 'platform_summary'
-),
-
-set_aside as (
-    select user_id from {{ ref('int_users_with_quarantined_rows') }}
-    where has_quarantined_platform_row or has_quarantined_winning_candidate
-),
-
-last_arrivals_against_platform as (
-    select
-        last_arrivals.file_position,
-        last_arrivals.source_line_number,
-        (last_arrivals.total_spend is not distinct from platform.total_spend)
-        and (last_arrivals.count_saved_items is not distinct from platform.count_saved_items)
-        and (last_arrivals.loyalty_credits is not distinct from platform.loyalty_credits)
-        and (last_arrivals.batch_id is not distinct from platform.batch_id) as is_platform_row
-    from last_arrivals
-    left join platform on last_arrivals.user_id = platform.user_id
-    where last_arrivals.user_id not in (select set_aside.user_id from set_aside)
+-- per user, where its last arrival is and whether the platform holds it (users a
+-- quarantined row could decide are left out there)
+user_evidence as (
+    select * from {{ ref('int_user_load_evidence') }}
+    where is_in_deltas
 ),
 
 -- per file, the users whose last arrival it carries, and whether the platform holds it
 arrival_winners as (
     select
-        file_position,
+        last_arrival_file_position as file_position,
         count(*) as arrival_winning_users,
-        count(case when is_platform_row then 1 end) as arrival_winning_users_on_platform,
-        max(case when is_platform_row then source_line_number end)
+        count(case when platform_holds_last_arrival then 1 end)
+            as arrival_winning_users_on_platform,
+        max(case when platform_holds_last_arrival then last_arrival_source_line_number end)
             as arrival_last_winning_line_on_platform
-    from last_arrivals_against_platform
-    group by file_position
+    from user_evidence
+    group by last_arrival_file_position
 ),
 
 winners as (
@@ -167,7 +147,22 @@ final as (
         case
             when statuses.arrival_evidence_status = 'partially_loaded'
                 then statuses.arrival_last_winning_line_on_platform
-        end as arrival_cut_after_line
+        end as arrival_cut_after_line,
+        -- the line the composed load delivers the file up to, under each rule (0: none):
+        -- all of it loaded, up to the cut when cut, and for a file with no winning row to
+        -- tell by, up to the last of its lines the platform holds
+        case statuses.evidence_status
+            when 'loaded' then statuses.last_line_number
+            when 'partially_loaded' then statuses.last_winning_line_on_platform
+            when 'undetermined' then coalesce(statuses.last_traced_line, 0)
+            else 0
+        end as delivered_up_to_line,
+        case statuses.arrival_evidence_status
+            when 'loaded' then statuses.last_line_number
+            when 'partially_loaded' then statuses.arrival_last_winning_line_on_platform
+            when 'undetermined' then coalesce(statuses.last_traced_line, 0)
+            else 0
+        end as arrival_delivered_up_to_line
     from statuses
 )
 

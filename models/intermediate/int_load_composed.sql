@@ -37,8 +37,9 @@ set_aside as (
     where has_quarantined_platform_row or has_quarantined_winning_candidate
 ),
 
--- per user, the row each rule keeps of the rows its composed load delivers, known by a
--- fingerprint of its values (null when it delivers none of the user's rows). Each rule's
+-- per user, the row each rule keeps of the rows its composed load delivers (each file up
+-- to its delivered_up_to_line under that rule), known by a fingerprint of its values
+-- (null when it delivers none of the user's rows). Each rule's
 -- order is one number: largest batch_id, then later file, then later line; or later file,
 -- then later line. Fixed-size aggregate states, so the aggregation spills when it must.
 replayed as (
@@ -54,18 +55,7 @@ replayed as (
                 'deltas.source_line_number'
             ) }}
         ) filter (
-            where
-            file_evidence.evidence_status = 'loaded'
-            or (
-                file_evidence.evidence_status = 'partially_loaded'
-                and deltas.source_line_number <= file_evidence.cut_after_line
-            )
-            -- a file with no winning row to tell by: up to the last line of it the
-            -- platform holds (none: it changes nothing left out)
-            or (
-                file_evidence.evidence_status = 'undetermined'
-                and deltas.source_line_number <= file_evidence.last_traced_line
-            )
+            where deltas.source_line_number <= file_evidence.delivered_up_to_line
         ) as by_batch_id,
         arg_max(
             {{ row_fingerprint(
@@ -77,16 +67,7 @@ replayed as (
                 'deltas.source_line_number'
             ) }}
         ) filter (
-            where
-            file_evidence.arrival_evidence_status = 'loaded'
-            or (
-                file_evidence.arrival_evidence_status = 'partially_loaded'
-                and deltas.source_line_number <= file_evidence.arrival_cut_after_line
-            )
-            or (
-                file_evidence.arrival_evidence_status = 'undetermined'
-                and deltas.source_line_number <= file_evidence.last_traced_line
-            )
+            where deltas.source_line_number <= file_evidence.arrival_delivered_up_to_line
         ) as by_arrival
     from deltas
     inner join file_evidence on deltas.file_position = file_evidence.file_position

@@ -72,8 +72,9 @@ platform as (
     where platform_rows_traced.input_kind = 'platform_summary'
 ),
 
--- every file as the start rule's evidence has it
-start_evidence as (
+-- step 0: each file as the start rule's composed replay delivers it, up to a line (0:
+-- not at all)
+state_0 as (
     select
         file_evidence.file_position,
         file_evidence.source_file,
@@ -84,29 +85,11 @@ start_evidence as (
             else file_evidence.evidence_status
         end as status,
         case start.dedup_rule
-            when 'last_arrival' then file_evidence.arrival_cut_after_line
-            else file_evidence.cut_after_line
-        end as cut_after_line
+            when 'last_arrival' then file_evidence.arrival_delivered_up_to_line
+            else file_evidence.delivered_up_to_line
+        end as delivered_up_to_line
     from file_evidence
     cross join start
-),
-
--- step 0: each file as the line it is delivered up to (0: not at all), as the composed
--- replay has it
-state_0 as (
-    select
-        file_position,
-        source_file,
-        last_line_number,
-        last_traced_line,
-        status,
-        case status
-            when 'loaded' then last_line_number
-            when 'partially_loaded' then cut_after_line
-            when 'undetermined' then coalesce(last_traced_line, 0)
-            else 0
-        end as delivered_up_to_line
-    from start_evidence
 ),
 
 -- each delta row with its fingerprint and its place in the start rule's order (as in

@@ -21,15 +21,8 @@ best as (
     where hypothesis_rank = 1
 ),
 
--- the files the explanation cuts short, and where: one for a file cut short, each in
--- its list for a composed one
+-- the files the explanation cuts short, and where
 cuts as (
-    select
-        file_position_1 as file_position,
-        cut_after_line
-    from best
-    where hypothesis_kind = 'file_cut_short'
-    union all
     select
         files.file_position,
         listed.cut_after_line
@@ -56,9 +49,7 @@ rows_up_to_cuts as (
 ),
 
 rows_delivered as (
-    select
-        max(rows_up_to_cut) as rows_up_to_cut,
-        list(rows_up_to_cut order by file_position) as rows_up_to_cuts
+    select list(rows_up_to_cut order by file_position) as rows_up_to_cuts
     from rows_up_to_cuts
 ),
 
@@ -75,9 +66,6 @@ final as (
         best.files_partially_loaded,
         best.cut_after_lines,
         best.dedup_rule,
-        case
-            when best.hypothesis_kind = 'file_cut_short' then rows_delivered.rows_up_to_cut
-        end as rows_up_to_cut,
         -- beside cut_after_lines, in its order
         case
             when best.cut_after_lines is not null then rows_delivered.rows_up_to_cuts

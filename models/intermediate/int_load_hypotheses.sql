@@ -350,9 +350,21 @@ final as (
         file_position_1,
         file_position_2,
         cut_after_line,
-        files_not_loaded,
-        files_partially_loaded,
-        cut_after_lines,
+        -- the files each hypothesis leaves out and cuts short, as lists whatever its kind:
+        -- the one shape the explanation and the marts read
+        case hypothesis_kind
+            when 'file_left_out' then [file_1]
+            when 'files_left_out' then [file_1, file_2]
+            else files_not_loaded
+        end as files_not_loaded,
+        case hypothesis_kind
+            when 'file_cut_short' then [file_1]
+            else files_partially_loaded
+        end as files_partially_loaded,
+        case hypothesis_kind
+            when 'file_cut_short' then [cut_after_line]
+            else cut_after_lines
+        end as cut_after_lines,
         dedup_rule,
         users_total,
         users_right,

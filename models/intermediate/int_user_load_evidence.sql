@@ -7,6 +7,8 @@
 --   platform_version_rank: the rank of the version the platform holds, among those kept
 --   (the best few and the last arrival); 0 when the platform lacks the user; null when
 --   the platform holds a row that is none of them.
+--   last_arrival_*: where the user's last-arriving row is (the file evidence under the
+--   last-arrival rule counts them per file).
 
 with
 
@@ -50,7 +52,10 @@ delta_users as (
         max(versions_count) as versions_count,
         bool_or(has_platform_row) as has_platform_row,
         min(case when is_platform_row then version_rank end) as matched_version_rank,
-        bool_or(is_platform_row and is_last_arrival) as platform_holds_last_arrival
+        bool_or(is_platform_row and is_last_arrival) as platform_holds_last_arrival,
+        max(case when is_last_arrival then file_position end) as last_arrival_file_position,
+        max(case when is_last_arrival then source_line_number end)
+            as last_arrival_source_line_number
     from versions_against_platform
     group by user_id
 ),
@@ -76,7 +81,9 @@ final as (
             when not has_platform_row then 0
             else matched_version_rank
         end as platform_version_rank,
-        platform_holds_last_arrival
+        platform_holds_last_arrival,
+        last_arrival_file_position,
+        last_arrival_source_line_number
     from delta_users
     where user_id not in (select set_aside.user_id from set_aside)
     union all
@@ -90,7 +97,9 @@ final as (
         0 as versions_count,
         true as has_platform_row,
         null as platform_version_rank,
-        false as platform_holds_last_arrival
+        false as platform_holds_last_arrival,
+        null as last_arrival_file_position,
+        null as last_arrival_source_line_number
     from platform_only_users
     where user_id not in (select set_aside.user_id from set_aside)
 )

@@ -82,22 +82,16 @@ joined as (
         coalesce(platform_rows.stale_total_spend_held, 0) as stale_total_spend_held,
         coalesce(gap_parts.spend_gap_attributed, 0) as spend_gap_attributed,
         coalesce(gap_parts.users_mismatched_attributed, 0) as users_mismatched_attributed,
-        explanation.rows_up_to_cut,
         explanation.explains_every_row_held as is_explained,
-        explanation.hypothesis_kind,
-        explanation.cut_after_line,
         explanation.files_not_loaded as explanation_files_not_loaded,
         explanation.files_partially_loaded as explanation_files_partially_loaded,
-        -- where a composed explanation cuts this file: the cut and the rows up to it
+        -- where the explanation cuts this file: the cut and the rows up to it
         explanation.cut_after_lines[
             list_position(explanation.files_partially_loaded, files.source_file)
         ] as listed_cut_after_line,
         explanation.rows_up_to_cuts[
             list_position(explanation.files_partially_loaded, files.source_file)
-        ] as listed_rows_up_to_cut,
-        files.file_position in (
-            coalesce(explanation.file_position_1, -1), coalesce(explanation.file_position_2, -1)
-        ) as is_named_by_explanation
+        ] as listed_rows_up_to_cut
     from files
     cross join explanation
     inner join load_evidence on files.file_position = load_evidence.file_position
@@ -145,41 +139,17 @@ final as (
             -- no winning row under the rule that put the platform's rows there: nothing
             -- on the platform can show whether the file was loaded
             when rule_winning_users = 0 then 'undetermined'
-            -- a composed explanation (or one a search from it found) lists its files
-            when is_explained and hypothesis_kind in ('composed', 'composed_search')
-                then
-                    case
-                        when list_contains(explanation_files_not_loaded, source_file)
-                            then 'not_loaded'
-                        when list_contains(explanation_files_partially_loaded, source_file)
-                            then 'partially_loaded'
-                        else 'loaded'
-                    end
-            when
-                is_explained
-                and is_named_by_explanation
-                and hypothesis_kind in ('file_left_out', 'files_left_out')
+            -- an explanation lists the files it leaves out and cuts short
+            when is_explained and list_contains(explanation_files_not_loaded, source_file)
                 then 'not_loaded'
             when
-                is_explained
-                and is_named_by_explanation
-                and hypothesis_kind = 'file_cut_short'
+                is_explained and list_contains(explanation_files_partially_loaded, source_file)
                 then 'partially_loaded'
             when is_explained then 'loaded'
             else evidence_status
         end as load_status,
-        case
-            when is_explained and is_named_by_explanation and hypothesis_kind = 'file_cut_short'
-                then cut_after_line
-            when is_explained and hypothesis_kind in ('composed', 'composed_search')
-                then listed_cut_after_line
-        end as loaded_up_to_line,
-        case
-            when is_explained and is_named_by_explanation and hypothesis_kind = 'file_cut_short'
-                then rows_up_to_cut
-            when is_explained and hypothesis_kind in ('composed', 'composed_search')
-                then listed_rows_up_to_cut
-        end as rows_loaded
+        case when is_explained then listed_cut_after_line end as loaded_up_to_line,
+        case when is_explained then listed_rows_up_to_cut end as rows_loaded
     from joined
 )
 

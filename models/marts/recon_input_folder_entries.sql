@@ -25,7 +25,8 @@ final as (
         file_index,
         file_position,
         is_read,
-        not_read_reason
+        not_read_reason,
+        reader_path
     from entries
 )
 

@@ -222,22 +222,9 @@ combined as (
         -- the files the explanation says the platform did not load, and the files it
         -- says were cut short with the last line loaded of each, however many, in drop
         -- order
-        case explanation.hypothesis_kind
-            when 'file_left_out' then [explanation.file_1]
-            when 'files_left_out' then [explanation.file_1, explanation.file_2]
-            when 'composed' then explanation.files_not_loaded
-            when 'composed_search' then explanation.files_not_loaded
-        end as files_not_loaded,
-        case explanation.hypothesis_kind
-            when 'file_cut_short' then [explanation.file_1]
-            when 'composed' then explanation.files_partially_loaded
-            when 'composed_search' then explanation.files_partially_loaded
-        end as files_partially_loaded,
-        case explanation.hypothesis_kind
-            when 'file_cut_short' then [explanation.cut_after_line]
-            when 'composed' then explanation.cut_after_lines
-            when 'composed_search' then explanation.cut_after_lines
-        end as cut_after_lines,
+        explanation.files_not_loaded,
+        explanation.files_partially_loaded,
+        explanation.cut_after_lines,
         explanation.dedup_rule,
         explanation.users_unexplained as users_unexplained_by_best_hypothesis,
         explanation.users_missing as users_missing_from_platform,

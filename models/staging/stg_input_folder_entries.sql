@@ -23,7 +23,8 @@ final as (
         file_index,
         file_position,
         file_index is not null as is_read,
-        not_read_reason
+        not_read_reason,
+        reader_path
     from entries
 )
 
