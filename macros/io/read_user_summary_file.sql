@@ -6,15 +6,11 @@
         so a line with too many or too few fields stops the build naming file and line.
         `file` is a row of input_files_found(): its path reaches SQL as a quoted literal,
         spelled so that the reader reads that one file and expands no pattern. -#}
-    {{ return(adapter.dispatch('read_user_summary_file', 'reconcile')(file)) }}
-{% endmacro %}
-
-{% macro duckdb__read_user_summary_file(file) %}
     {%- if file.file_format == 'parquet' -%}
         (
             select
                 {%- for column in file.header_columns %}
-                cast({{ column }} as varchar) as {{ column }}{{ "," if not loop.last }}
+                cast({{ column }} as string) as {{ column }}{{ "," if not loop.last }}
                 {%- endfor %}
             from read_parquet({{ text_literal(file.reader_path) }})
         )

@@ -3,10 +3,6 @@
         rows were written: how base_input_rows numbers the lines of the rows landed in
         file order. Valid on a table written once and never updated, as dbt writes
         them. -#}
-    {{ return(adapter.dispatch('row_position', 'reconcile')()) }}
-{% endmacro %}
-
-{% macro duckdb__row_position() %}
     rowid
 {%- endmacro %}
 
@@ -15,10 +11,6 @@
     {#- Stops the build unless the engine writes a query's rows in the order it reads
         them: the line numbers in base_input_rows are the order the rows were written,
         so without it they would silently be wrong. Execute time only. -#}
-    {{ return(adapter.dispatch('assert_reads_keep_file_order', 'reconcile')()) }}
-{% endmacro %}
-
-{% macro duckdb__assert_reads_keep_file_order() %}
     {%- if execute -%}
         {%- set setting = run_query(
             "select current_setting('preserve_insertion_order')").columns[0].values()[0] -%}

@@ -5,10 +5,10 @@
         dedup_rule is a SQL expression (a column or a quoted literal). -#}
     case {{ dedup_rule }}
         when 'last_arrival'
-            then cast({{ file_position }} as hugeint) * 4294967296 + {{ line_number }}
+            then cast({{ file_position }} as {{ wide_integer_type() }}) * 4294967296 + {{ line_number }}
         else
-            cast({{ batch_id }} as hugeint) * 4294967296 * 4294967296
-            + cast({{ file_position }} as hugeint) * 4294967296
+            cast({{ batch_id }} as {{ wide_integer_type() }}) * 4294967296 * 4294967296
+            + cast({{ file_position }} as {{ wide_integer_type() }}) * 4294967296
             + {{ line_number }}
     end
 {%- endmacro %}
@@ -45,11 +45,11 @@
         count(case when status = 'not_loaded' then 1 end) as files_not_loaded_count,
         count(case when status = 'partially_loaded' then 1 end)
             as files_partially_loaded_count,
-        list(source_file order by file_position) filter (where status = 'not_loaded')
+        {{ ordered_list('source_file', 'file_position', "status = 'not_loaded'") }}
             as files_not_loaded,
-        list(source_file order by file_position) filter (where status = 'partially_loaded')
+        {{ ordered_list('source_file', 'file_position', "status = 'partially_loaded'") }}
             as files_partially_loaded,
-        list(cut_after_line order by file_position) filter (where status = 'partially_loaded')
+        {{ ordered_list('cut_after_line', 'file_position', "status = 'partially_loaded'") }}
             as cut_after_lines,
         case
             when
@@ -60,21 +60,17 @@
                 then 'every delta file loaded, largest batch_id kept'
             else concat_ws(
                 '; ',
-                'every file but ' || string_agg(
-                    case when status = 'not_loaded' then source_file end, ', '
-                    order by file_position
-                ),
-                string_agg(
-                    case
-                        when status = 'partially_loaded'
-                            then
-                                source_file || ' loaded only up to line '
-                                || cast(cut_after_line as varchar) || ' of '
-                                || cast(last_line_number as varchar)
-                    end,
-                    ', '
-                    order by file_position
-                ),
+                'every file but ' || {{ ordered_string_agg(
+                    "case when status = 'not_loaded' then source_file end", "', '",
+                    'file_position'
+                ) }},
+                {{ ordered_string_agg(
+                    "case when status = 'partially_loaded' then source_file
+                    || ' loaded only up to line ' || cast(cut_after_line as string)
+                    || ' of ' || cast(last_line_number as string) end",
+                    "', '",
+                    'file_position'
+                ) }},
                 case when dedup_rule = 'last_arrival' then 'last-arriving row kept' end
             )
         end as hypothesis,

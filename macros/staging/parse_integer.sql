@@ -8,7 +8,15 @@
 {% macro duckdb__parse_integer(text) %}
     {#- dbt.safe_cast is a plain cast on DuckDB, which raises: try_cast returns null -#}
     case
-        when cast(try_cast({{ text }} as bigint) as varchar) = {{ text }}
+        when cast(try_cast({{ text }} as bigint) as string) = {{ text }}
+            then try_cast({{ text }} as bigint)
+    end
+{%- endmacro %}
+
+{% macro spark__parse_integer(text) %}
+    {#- Spark's try_cast also trims (' 7 ' reads as 7): the round trip refuses it -#}
+    case
+        when cast(try_cast({{ text }} as bigint) as string) = {{ text }}
             then try_cast({{ text }} as bigint)
     end
 {%- endmacro %}

@@ -45,7 +45,7 @@ set_aside as (
 replayed as (
     select
         deltas.user_id,
-        arg_max(
+        max_by(
             {{ row_fingerprint(
                 ['deltas.total_spend', 'deltas.count_saved_items',
                  'deltas.loyalty_credits', 'deltas.batch_id']
@@ -57,7 +57,7 @@ replayed as (
         ) filter (
             where deltas.source_line_number <= file_evidence.delivered_up_to_line
         ) as by_batch_id,
-        arg_max(
+        max_by(
             {{ row_fingerprint(
                 ['deltas.total_spend', 'deltas.count_saved_items',
                  'deltas.loyalty_credits', 'deltas.batch_id']

@@ -12,6 +12,8 @@
 -- helped. Where the composed hypothesis gets every user right, or misses only users no
 -- delta carries, nothing is replayed: the joins below are empty.
 
+{{ config(materialized='table_in_steps' if target.type == 'spark' else 'table') }}
+
 {%- set steps = var('composed_search_steps') %}
 {%- set moves = var('composed_search_moves') %}
 
@@ -116,7 +118,7 @@ delta_rows as (
 picks_0 as (
     select
         delta_rows.user_id,
-        arg_max(delta_rows.row_fingerprint, delta_rows.order_key) filter (
+        max_by(delta_rows.row_fingerprint, delta_rows.order_key) filter (
             where delta_rows.source_line_number <= state_0.delivered_up_to_line
         ) as pick_fingerprint,
         max(delta_rows.order_key) filter (
@@ -145,7 +147,7 @@ wrong_{{ step }} as (
         platform.traced_line_number,
         platform.traced_order_key,
         platform.user_id is null as platform_lacks_user,
-        cast(picks.low_order_key // 4294967296 as integer) as pick_file_position,
+        cast({{ integer_divide('picks.low_order_key', 4294967296) }} as integer) as pick_file_position,
         picks.low_order_key % 4294967296 as pick_line_number
     from (
         -- the order key's low 64 bits: the pick's file and line (a negative batch_id
@@ -246,7 +248,7 @@ state_to_try_{{ step }} as (
 replayed_{{ step }} as (
     select
         {%- for slot in range(1, moves + 1) %}
-        arg_max(delta_rows.row_fingerprint, delta_rows.order_key) filter (
+        max_by(delta_rows.row_fingerprint, delta_rows.order_key) filter (
             where delta_rows.source_line_number <= state.slot_{{ slot }}_up_to_line
         ) as pick_{{ slot }}_fingerprint,
         max(delta_rows.order_key) filter (
@@ -287,14 +289,13 @@ applied_{{ step }} as (
         moves.delivered_up_to_line,
         moves.slot
     from (
+        {%- for slot in range(1, moves + 1) %}
         select
-            unnest(range(1, {{ moves + 1 }})) as slot,
-            unnest([
-                {%- for slot in range(1, moves + 1) %}
-                slot_{{ slot }}_users_right{{ "," if not loop.last }}
-                {%- endfor %}
-            ]) as users_right
+            {{ slot }} as slot,
+            slot_{{ slot }}_users_right as users_right
         from scores_{{ step }}
+        {% if not loop.last %}union all{% endif %}
+        {%- endfor %}
     ) as scored
     inner join moves_{{ step }} as moves on scored.slot = moves.slot
     cross join applied_{{ before }} as before_step
@@ -318,16 +319,16 @@ state_{{ step }} as (
 picks_{{ step }} as (
     select
         replayed.user_id,
-        [
+        case applied.slot
             {%- for slot in range(1, moves + 1) %}
-            replayed.pick_{{ slot }}_fingerprint{{ "," if not loop.last }}
+            when {{ slot }} then replayed.pick_{{ slot }}_fingerprint
             {%- endfor %}
-        ][applied.slot] as pick_fingerprint,
-        [
+        end as pick_fingerprint,
+        case applied.slot
             {%- for slot in range(1, moves + 1) %}
-            replayed.pick_{{ slot }}_order_key{{ "," if not loop.last }}
+            when {{ slot }} then replayed.pick_{{ slot }}_order_key
             {%- endfor %}
-        ][applied.slot] as pick_order_key
+        end as pick_order_key
     from replayed_{{ step }} as replayed
     cross join applied_{{ step }} as applied
 ),
@@ -405,17 +406,16 @@ files_at_fault as (
 -- the moves in words, as the steps kept them
 moves_in_words as (
     select
-        string_agg(
-            case moves_kept.status
+        {{ ordered_string_agg(
+            "case moves_kept.status
                 when 'loaded' then final_state.source_file || ' loaded in full'
                 when 'not_loaded' then final_state.source_file || ' left out'
-                else
-                    final_state.source_file || ' cut after line '
-                    || cast(final_state.cut_after_line as varchar)
-            end,
-            ', '
-            order by moves_kept.search_step
-        ) as search_moves,
+                else final_state.source_file || ' cut after line '
+                    || cast(final_state.cut_after_line as string)
+            end",
+            "', '",
+            'moves_kept.search_step'
+        ) }} as search_moves,
         cast(count(*) as integer) as search_steps
     from moves_kept
     inner join final_state on moves_kept.file_position = final_state.file_position

@@ -28,8 +28,10 @@ cuts as (
         listed.cut_after_line
     from (
         select
-            unnest(files_partially_loaded) as source_file,
-            unnest(cut_after_lines) as cut_after_line
+            {{ unnested_in_step({
+                'source_file': 'files_partially_loaded',
+                'cut_after_line': 'cut_after_lines',
+            }) }}
         from best
     ) as listed
     inner join files on listed.source_file = files.source_file
@@ -49,7 +51,7 @@ rows_up_to_cuts as (
 ),
 
 rows_delivered as (
-    select list(rows_up_to_cut order by file_position) as rows_up_to_cuts
+    select {{ ordered_list('rows_up_to_cut', 'file_position') }} as rows_up_to_cuts
     from rows_up_to_cuts
 ),
 

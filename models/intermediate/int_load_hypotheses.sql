@@ -187,10 +187,10 @@ hypotheses as (
         left_out_1 as file_position_1,
         left_out_2 as file_position_2,
         cast(null as bigint) as cut_after_line,
-        cast(null as varchar[]) as files_not_loaded,
-        cast(null as varchar[]) as files_partially_loaded,
-        cast(null as bigint[]) as cut_after_lines,
-        cast(null as varchar) as composed_hypothesis,
+        cast(null as {{ list_type('varchar') }}) as files_not_loaded,
+        cast(null as {{ list_type('varchar') }}) as files_partially_loaded,
+        cast(null as {{ list_type('bigint') }}) as cut_after_lines,
+        cast(null as string) as composed_hypothesis,
         'largest_batch_id' as dedup_rule,
         complexity,
         users_total,
@@ -327,11 +327,12 @@ named as (
 
 final as (
     select
-        row_number() over (
+        -- bigint on every engine (Spark's row_number() is an int)
+        cast(row_number() over (
             order by
                 users_unexplained, users_wrong, complexity, hypothesis_priority,
                 file_position_1, file_position_2
-        ) as hypothesis_rank,
+        ) as bigint) as hypothesis_rank,
         hypothesis_kind,
         case hypothesis_kind
             when 'all_files_loaded' then 'every delta file loaded, largest batch_id kept'
@@ -339,8 +340,8 @@ final as (
             when 'files_left_out' then 'every file but ' || file_1 || ' and ' || file_2
             when 'file_cut_short'
                 then
-                    file_1 || ' loaded only up to line ' || cast(cut_after_line as varchar)
-                    || ' of ' || cast(file_1_last_line_number as varchar)
+                    file_1 || ' loaded only up to line ' || cast(cut_after_line as string)
+                    || ' of ' || cast(file_1_last_line_number as string)
             when 'last_arrival_wins' then 'every file loaded, last-arriving row kept'
             when 'composed' then composed_hypothesis
             when 'composed_search' then composed_hypothesis
@@ -353,16 +354,16 @@ final as (
         -- the files each hypothesis leaves out and cuts short, as lists whatever its kind:
         -- the one shape the explanation and the marts read
         case hypothesis_kind
-            when 'file_left_out' then [file_1]
-            when 'files_left_out' then [file_1, file_2]
+            when 'file_left_out' then {{ dbt.array_construct(['file_1']) }}
+            when 'files_left_out' then {{ dbt.array_construct(['file_1', 'file_2']) }}
             else files_not_loaded
         end as files_not_loaded,
         case hypothesis_kind
-            when 'file_cut_short' then [file_1]
+            when 'file_cut_short' then {{ dbt.array_construct(['file_1']) }}
             else files_partially_loaded
         end as files_partially_loaded,
         case hypothesis_kind
-            when 'file_cut_short' then [cut_after_line]
+            when 'file_cut_short' then {{ dbt.array_construct(['cut_after_line']) }}
             else cut_after_lines
         end as cut_after_lines,
         dedup_rule,

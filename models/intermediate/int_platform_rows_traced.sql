@@ -26,7 +26,7 @@ latest_carriers as (
     select
         summaries.source_line_number,
         max(deltas.file_position) as file_position,
-        arg_max(deltas.source_line_number, deltas.file_position) as delta_source_line_number
+        max_by(deltas.source_line_number, deltas.file_position) as delta_source_line_number
     from summaries
     inner join deltas
         on

@@ -86,12 +86,12 @@ joined as (
         explanation.files_not_loaded as explanation_files_not_loaded,
         explanation.files_partially_loaded as explanation_files_partially_loaded,
         -- where the explanation cuts this file: the cut and the rows up to it
-        explanation.cut_after_lines[
-            list_position(explanation.files_partially_loaded, files.source_file)
-        ] as listed_cut_after_line,
-        explanation.rows_up_to_cuts[
-            list_position(explanation.files_partially_loaded, files.source_file)
-        ] as listed_rows_up_to_cut
+        {{ list_item('explanation.cut_after_lines', list_position_of(
+            'explanation.files_partially_loaded', 'files.source_file')) }}
+            as listed_cut_after_line,
+        {{ list_item('explanation.rows_up_to_cuts', list_position_of(
+            'explanation.files_partially_loaded', 'files.source_file')) }}
+            as listed_rows_up_to_cut
     from files
     cross join explanation
     inner join load_evidence on files.file_position = load_evidence.file_position
@@ -140,10 +140,10 @@ final as (
             -- on the platform can show whether the file was loaded
             when rule_winning_users = 0 then 'undetermined'
             -- an explanation lists the files it leaves out and cuts short
-            when is_explained and list_contains(explanation_files_not_loaded, source_file)
+            when is_explained and array_contains(explanation_files_not_loaded, source_file)
                 then 'not_loaded'
             when
-                is_explained and list_contains(explanation_files_partially_loaded, source_file)
+                is_explained and array_contains(explanation_files_partially_loaded, source_file)
                 then 'partially_loaded'
             when is_explained then 'loaded'
             else evidence_status

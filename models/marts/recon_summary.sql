@@ -168,16 +168,12 @@ quarantined_ranked as (
 quarantine_totals as (
     select
         count(*) as rows_quarantined,
-        string_agg(
-            case
-                when row_rank <= 3
-                    then
-                        source_file || ' line ' || cast(source_line_number as varchar)
-                        || ': ' || quarantine_reason
-            end,
-            '; '
-            order by row_rank
-        ) as quarantined_rows_first
+        {{ ordered_string_agg(
+            "case when row_rank <= 3 then source_file || ' line '
+            || cast(source_line_number as string) || ': ' || quarantine_reason end",
+            "'; '",
+            'row_rank'
+        ) }} as quarantined_rows_first
     from quarantined_ranked
 ),
 
@@ -185,9 +181,9 @@ quarantine_totals as (
 unread_files as (
     select
         count(*) as input_files_not_read,
-        string_agg(
-            entry_name || ' (' || not_read_reason || ')', '; ' order by entry_name
-        ) as input_files_not_read_list
+        {{ ordered_string_agg(
+            "entry_name || ' (' || not_read_reason || ')'", "'; '", 'entry_name'
+        ) }} as input_files_not_read_list
     from folder_entries
     where input_kind is not null and not is_read
 ),

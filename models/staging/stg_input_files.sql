@@ -25,7 +25,7 @@ final as (
         entries.file_format,
         entries.size_bytes,
         lines.line_count,
-        coalesce(len(lines.blank_line_numbers), 0) as blank_line_count,
+        coalesce(cast(cardinality(lines.blank_line_numbers) as bigint), 0) as blank_line_count,
         lines.blank_line_numbers,
         lines.data_row_count
     from entries

@@ -1,0 +1,65 @@
+{% macro glob_regex(pattern) %}
+    {#- A file name pattern (*, ?, [abc], [!abc]) as an anchored regular expression, as
+        Python's fnmatch reads it, every other character literal: what the Spark listing
+        matches names with, so the engines agree on which files a pattern names. -#}
+    {%- set parts = [] -%}
+    {%- set state = {'i': 0} -%}
+    {%- for _ in range(pattern | length) if state.i < pattern | length -%}
+        {%- set c = pattern[state.i] -%}
+        {%- set close = pattern.find(']', state.i + 2 if pattern[state.i + 1:state.i + 2] in ['!', ']'] else state.i + 1) -%}
+        {%- if c == '*' -%}
+            {%- do parts.append('.*') -%}
+        {%- elif c == '?' -%}
+            {%- do parts.append('.') -%}
+        {%- elif c == '[' and close > state.i -%}
+            {%- set inner = pattern[state.i + 1:close] -%}
+            {%- set negated = inner.startswith('!') -%}
+            {%- set inner = inner[1:] if negated else inner -%}
+            {%- do parts.append('[' ~ ('^' if negated else '')
+                ~ inner | replace('\\', '\\\\') | replace('[', '\\[') ~ ']') -%}
+            {%- do state.update({'i': close}) -%}
+        {%- else -%}
+            {%- do parts.append(modules.re.escape(c)) -%}
+        {%- endif -%}
+        {%- do state.update({'i': state.i + 1}) -%}
+    {%- endfor -%}
+    {{ return('(?s)^' ~ parts | join('') ~ '$') }}
+{% endmacro %}
+
+
+{% macro spark_file_view(name, path, file_format, options={}) %}
+    {#- Creates (execute time) a temporary view `name` over one file or folder with Spark's
+        own reader: `text` (every physical line) for CSV and gzipped CSV, `parquet`, or
+        `binaryFile` (a listing). The path reaches Spark as a quoted literal, read as that
+        one path: never expanded as a pattern (__globPaths__ off), so [, *, ? and { in a
+        name are only characters. Returns the view's name. -#}
+    {%- set source = {'csv': 'text', 'csv.gz': 'text'}.get(file_format, file_format) -%}
+    {%- if execute -%}
+        {%- set spelled = [] -%}
+        {%- for key, value in ({'path': path, '__globPaths__': 'false'}.items() | list)
+            + (options.items() | list) -%}
+            {%- do spelled.append(key ~ ' ' ~ text_literal(value)) -%}
+        {%- endfor -%}
+        {%- do run_query("create or replace temporary view " ~ name ~ " using " ~ source
+            ~ " options (" ~ spelled | join(', ') ~ ")") -%}
+    {%- endif -%}
+    {{ return(name) }}
+{% endmacro %}
+
+
+{% macro normalized_path(path) %}
+    {#- A local path with its `.` and `..` parts resolved and no trailing slash, as Spark
+        lists the files under it (a URI with a scheme is returned as given). -#}
+    {%- if ':' in path.split('/')[0] -%}
+        {{ return(path.rstrip('/')) }}
+    {%- endif -%}
+    {%- set parts = [] -%}
+    {%- for part in path.split('/') if part not in ['', '.'] -%}
+        {%- if part == '..' -%}
+            {%- if parts -%}{%- do parts.pop() -%}{%- endif -%}
+        {%- else -%}
+            {%- do parts.append(part) -%}
+        {%- endif -%}
+    {%- endfor -%}
+    {{ return('/' ~ parts | join('/')) }}
+{% endmacro %}

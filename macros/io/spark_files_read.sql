@@ -1,0 +1,18 @@
+{% macro spark_files_to_read() %}
+    {#- The files base_input_folder_entries found to read, each a dict of its row, in
+        file_index order; each with `view`, the temporary view Spark reads it through
+        (spark_file_view). Execute time only: empty at parse time. -#}
+    {%- set entries = ref('base_input_folder_entries') -%}
+    {%- if not execute -%}
+        {{ return([]) }}
+    {%- endif -%}
+    {%- set files = [] -%}
+    {%- for row in run_query("select * from " ~ entries
+        ~ " where file_index is not null order by file_index").rows -%}
+        {%- set file = dict(row) -%}
+        {%- do file.update({'view': spark_file_view(
+            'input_file_' ~ file.file_index, file.reader_path, file.file_format)}) -%}
+        {%- do files.append(file) -%}
+    {%- endfor -%}
+    {{ return(files) }}
+{% endmacro %}

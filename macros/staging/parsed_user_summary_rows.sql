@@ -1,0 +1,63 @@
+{% macro parsed_user_summary_rows(unioned, carried) %}
+    {#- The rows of `unioned` (a CTE of every input row, each column as text under the
+        name `<column>_text`, beside the `carried` columns) parsed: a value counts only if
+        it is written exactly as an integer (parse_integer); a row with any other value
+        keeps a quarantine_reason and its values as read. Nothing is dropped. The CTEs
+        `parsed` and `flagged`, and a final select: one set of rules for every engine. -#}
+    {%- set text_columns = [] -%}
+    {%- for column in user_summary_columns() %}{% do text_columns.append(column ~ "_text") %}
+    {%- endfor -%}
+parsed as (
+    select
+        {%- for column in user_summary_columns() %}
+        {{ parse_integer(column ~ '_text') }} as {{ column }},
+        {%- endfor %}
+        *
+    from {{ unioned }}
+),
+
+flagged as (
+    select
+        *,
+        {%- for column in user_summary_columns() %}
+        {{ "or " if not loop.first }}{{ column }} is null
+        {%- endfor %}
+            as is_quarantined
+    from parsed
+),
+
+final as (
+    select
+        {%- for column in carried %}
+        {{ column }},
+        {%- endfor %}
+        {%- for column in user_summary_columns() %}
+        {{ column }},
+        {%- endfor %}
+        -- the reason and the values as read are spelled out only for a row that could
+        -- not be used; the values go in one list column, cheaper to store than five
+        -- mostly empty ones (BENCHMARKS.md)
+        case
+            when is_quarantined then concat_ws(
+                '; ',
+                {%- for column in user_summary_columns() %}
+                case
+                    when {{ column }}_text is null or trim({{ column }}_text) = ''
+                        then '{{ column }} is missing'
+                    when {{ column }} is null
+                        then {{ dbt.concat(
+                            ["'" ~ column ~ " is not an integer: '", column ~ "_text"]) }}
+                end,
+                {%- endfor %}
+                null
+            )
+        end as quarantine_reason,
+        case
+            when is_quarantined
+                then {{ dbt.array_construct(text_columns) }}
+        end as values_as_read
+    from flagged
+)
+
+select * from final
+{%- endmacro %}

@@ -1,0 +1,206 @@
+-- Every entry of the input folder, one row each, as Spark's file source lists it (the
+-- same columns and rules as the DuckDB build's Python model): either an input file to
+-- read, or listed with the reason it is not read. The folder is listed with Spark's
+-- `binaryFile` source, which reads no content: on a lake (s3a://, abfss://, hdfs://) as
+-- on a local disk. What it cannot see, it cannot list (README, "On Spark"): names that
+-- Hadoop treats as hidden (starting with `.` or `_`), empty subfolders, and whether an
+-- entry is a link, a FIFO or a device. A folder that does not exist stops the build with
+-- Spark's PATH_NOT_FOUND naming it.
+
+{%- set folder_settings = ref('base_input_folder') %}
+{%- set settings = execute and run_query("select * from " ~ folder_settings).rows[0] %}
+{%- set folder = normalized_path(settings.input_folder) if execute else '' %}
+{%- set listing = spark_file_view(
+    'input_folder_listing', folder, 'binaryFile', {'recursiveFileLookup': 'true'}) %}
+
+with
+
+listed as (
+    select
+        regexp_replace(path, '^file:', '') as file_path,
+        length as size_bytes
+    from {{ listing }}
+),
+
+-- a file under a subfolder is listed as that subfolder, once
+relative as (
+    select
+        file_path,
+        size_bytes,
+        substring(file_path, {{ folder | length + 2 }}) as relative_path
+    from listed
+),
+
+entries as (
+    select
+        split(relative_path, '/')[0] as entry_name,
+        case when count(*) = 1 and max(relative_path) not like '%/%' then 'file' else 'folder' end
+            as entry_type,
+        max(case when relative_path not like '%/%' then size_bytes end) as size_bytes
+    from relative
+    group by split(relative_path, '/')[0]
+),
+
+named as (
+    select
+        entry_name,
+        {{ text_literal(folder ~ '/') }} || entry_name as entry_path,
+        entry_type,
+        size_bytes,
+        -- the name as matched: a gzipped file also by its name less .gz
+        case
+            when lower(entry_name) like '%.gz' and length(entry_name) > 3
+                then substring(entry_name, 1, length(entry_name) - 3)
+            else entry_name
+        end as plain_name,
+        case
+            {%- for ending, file_format in [('.csv.gz', 'csv.gz'), ('.parquet', 'parquet'),
+                                            ('.csv', 'csv'), ('.gz', 'csv.gz')] %}
+            when lower(entry_name) like '%{{ ending }}' and length(entry_name) > {{ ending | length }}
+                then '{{ file_format }}'
+            {%- endfor %}
+            else 'csv'
+        end as file_format
+    from entries
+),
+
+classified as (
+    select
+        *,
+        case
+            when lower({{ text_literal(settings.client_summary_file) }})
+                in (lower(entry_name), lower(plain_name)) then 'client_summary'
+            when lower({{ text_literal(settings.platform_summary_file) }})
+                in (lower(entry_name), lower(plain_name)) then 'platform_summary'
+            when entry_name rlike {{ text_literal('(?i)' ~ glob_regex(settings.delta_file_glob)) }}
+                or plain_name rlike {{ text_literal('(?i)' ~ glob_regex(settings.delta_file_glob)) }}
+                then 'delta'
+        end as input_kind,
+        case
+            when lower({{ text_literal(settings.client_summary_file) }})
+                in (lower(entry_name), lower(plain_name))
+                then {{ text_literal(settings.client_summary_file) }} in (entry_name, plain_name)
+            when lower({{ text_literal(settings.platform_summary_file) }})
+                in (lower(entry_name), lower(plain_name))
+                then {{ text_literal(settings.platform_summary_file) }} in (entry_name, plain_name)
+            else
+                entry_name rlike {{ text_literal(glob_regex(settings.delta_file_glob)) }}
+                or plain_name rlike {{ text_literal(glob_regex(settings.delta_file_glob)) }}
+        end as matches_name_exactly,
+        substring(
+            entry_name, 1,
+            length(entry_name) - case file_format
+                when 'csv.gz' then
+                    case when lower(entry_name) like '%.csv.gz' and length(entry_name) > 7 then 7 else 3 end
+                when 'parquet' then 8
+                else case when lower(entry_name) like '%.csv' and length(entry_name) > 4 then 4 else 0 end
+            end
+        ) as stem
+    from named
+),
+
+first_reasons as (
+    select
+        entry_name,
+        entry_path,
+        entry_type,
+        cast(null as boolean) as is_symlink,
+        size_bytes,
+        input_kind,
+        case when input_kind is not null then matches_name_exactly end as matches_name_exactly,
+        case when input_kind is not null then file_format end as file_format,
+        case when input_kind is not null then stem end as source_file,
+        case
+            when input_kind = 'delta' then try_cast(nullif(regexp_extract(stem, '[0-9]+', 0), '') as bigint)
+        end as file_number,
+        case when input_kind is not null then entry_path end as reader_path,
+        case
+            when input_kind is null then 'its name matches no input file'
+            when entry_type != 'file' then 'not a regular file: a ' || entry_type
+            when input_kind = 'delta' and regexp_extract(stem, '[0-9]+', 0) = ''
+                then 'no number in its name: the number gives the drop order (delta0, delta1, ...)'
+        end as first_reason
+    from classified
+),
+
+-- of the readable entries naming one summary, the one named exactly is read (the first
+-- in name order); with none named exactly, none is: which is meant cannot be told. Of
+-- the readable deltas sharing a drop number, the shortest name (then the first) is read.
+compared as (
+    select
+        *,
+        count(*) over (partition by input_kind) as readable_of_kind,
+        first_value(case when matches_name_exactly then entry_name end, true) over (
+            partition by input_kind order by entry_name asc
+            rows between unbounded preceding and unbounded following
+        ) as first_exact_name,
+        first_value(entry_name) over (
+            partition by file_number
+            order by length(entry_name) asc, entry_name asc
+            rows between unbounded preceding and unbounded following
+        ) as first_of_number
+    from first_reasons
+    where input_kind is not null and first_reason is null
+),
+
+settled as (
+    select
+        first_reasons.*,
+        coalesce(
+            first_reasons.first_reason,
+            case
+                when compared.input_kind = 'delta' and compared.entry_name != compared.first_of_number
+                    then 'a second file with drop number ' || cast(compared.file_number as string)
+                    || ': ' || compared.first_of_number || ' is read'
+                when compared.input_kind != 'delta' and compared.readable_of_kind > 1
+                    and compared.first_exact_name is null
+                    then cast(compared.readable_of_kind as string) || ' files are named '
+                    || case compared.input_kind
+                        when 'platform_summary' then {{ text_literal(settings.platform_summary_file) }}
+                        else {{ text_literal(settings.client_summary_file) }}
+                    end || ' apart from case: which one to read cannot be told'
+                when compared.input_kind != 'delta' and compared.readable_of_kind > 1
+                    and compared.entry_name != compared.first_exact_name
+                    then 'a second file named '
+                    || case compared.input_kind
+                        when 'platform_summary' then {{ text_literal(settings.platform_summary_file) }}
+                        else {{ text_literal(settings.client_summary_file) }}
+                    end || ': ' || compared.first_exact_name || ' is read'
+            end
+        ) as not_read_reason
+    from first_reasons
+    left join compared on first_reasons.entry_name = compared.entry_name
+),
+
+final as (
+    select
+        entry_name,
+        entry_path,
+        entry_type,
+        is_symlink,
+        size_bytes,
+        input_kind,
+        matches_name_exactly,
+        file_format,
+        source_file,
+        file_number,
+        not_read_reason,
+        reader_path,
+        case when not_read_reason is null then
+            cast(row_number() over (
+                partition by not_read_reason is null
+                order by
+                    case input_kind when 'delta' then 0 when 'platform_summary' then 1 else 2 end,
+                    file_number asc, entry_name asc
+            ) as bigint)
+        end as file_index,
+        case when not_read_reason is null and input_kind = 'delta' then
+            cast(row_number() over (
+                partition by not_read_reason is null and input_kind = 'delta'
+                order by file_number asc, entry_name asc
+            ) as bigint)
+        end as file_position
+    from settled
+)
+
+select * from final

@@ -1,0 +1,96 @@
+"""A Spark build's marts, copied into a DuckDB file the write-up and the tests read.
+
+    python -m recon.spark_marts --out FILE [-- dbt build args]
+
+On Spark the marts are tables in the lake (or the local warehouse folder of the `spark`
+target). Everything that reads them after a build (the summary, the emails, the HTML
+report, the tests that compare the engines) reads one DuckDB file with a schema `marts`,
+as the DuckDB build writes it. This copies each mart of the Spark build into such a file,
+through Parquet files Spark writes and DuckDB reads: no row passes through Python.
+
+Run as a module, it runs `dbt build --target spark` in this process (the dbt-spark
+session, `method: session`) and then copies the marts from that same session; it exits
+with dbt's status. The CLI does the same with `python -m recon.cli build --target spark`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import sys
+import tempfile
+from pathlib import Path
+
+import duckdb
+
+PROJECT_DIR = Path(__file__).resolve().parent.parent
+
+
+def spark_dir() -> Path:
+    """Where the `spark` target keeps its warehouse and metastore (profiles.yml)."""
+    return Path(os.environ.get("DBT_SPARK_DIR", PROJECT_DIR / "target" / "spark"))
+
+
+def marts_copy_path() -> Path:
+    """The DuckDB file a Spark build's marts are copied into."""
+    return spark_dir() / "spark_marts.duckdb"
+
+
+def marts_schema() -> str:
+    """The Spark schema the marts are written to: the target's schema, then _marts
+    (macros/generate_schema_name.sql)."""
+    return os.environ.get("DBT_SPARK_SCHEMA", "reconcile") + "_marts"
+
+
+def copy_marts(out: Path, schema: str | None = None) -> list[str]:
+    """Every table and view of the Spark marts schema, as a table of schema `marts` in the
+    DuckDB file `out` (replaced). Uses this process's Spark session: the one the dbt-spark
+    session target opened. Returns the marts copied."""
+    from pyspark.sql import SparkSession
+
+    spark = SparkSession.builder.getOrCreate()
+    schema = schema or marts_schema()
+    names = sorted(table.name for table in spark.catalog.listTables(schema))
+    out.parent.mkdir(parents=True, exist_ok=True)
+    if out.exists():
+        out.unlink()
+    staging = Path(tempfile.mkdtemp(prefix="marts-", dir=out.parent))
+    try:
+        with duckdb.connect(str(out)) as connection:
+            connection.execute("create schema marts")
+            for name in names:
+                folder = staging / name
+                spark.table(f"{schema}.{name}").coalesce(1).write.parquet(str(folder))
+                connection.execute(
+                    f'create table marts."{name}" as select * from read_parquet(?)',
+                    [str(folder / "*.parquet")],
+                )
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return names
+
+
+def main(argv: list[str] | None = None) -> int:
+    from dbt.cli.main import dbtRunner
+
+    parser = argparse.ArgumentParser(prog="python -m recon.spark_marts", description=__doc__.split("\n")[0])
+    parser.add_argument("--out", type=Path, default=None, help="the DuckDB file (default: DBT_SPARK_DIR/spark_marts.duckdb)")
+    parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed on to dbt build after --")
+    args = parser.parse_args(argv)
+    dbt_args = [a for a in args.dbt_args if a != "--"]
+    result = dbtRunner().invoke(["build", "--target", "spark", *dbt_args])
+    if result.exception is not None:
+        print(f"dbt could not run: {result.exception}", file=sys.stderr)
+        return 2
+    summary_built = any(
+        node.node.name == "recon_summary" and str(node.status) == "success"
+        for node in result.result or [])
+    if summary_built:
+        copy_marts(args.out or marts_copy_path())
+    return 0 if result.success else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
