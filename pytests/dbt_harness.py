@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,7 +56,17 @@ def require(path: Path, what: str) -> Path:
     """The path, or a skip on a laptop that lacks it; under CI=true a missing resource fails."""
     if path.exists():
         return path
-    message = f"{what} not found at {path}"
+    missing(f"{what} not found at {path}")
+
+
+def require_program(name: str, what: str) -> None:
+    """Nothing when the program is on PATH; else a skip on a laptop, a failure in CI."""
+    if shutil.which(name) is None:
+        missing(f"{what} not found: no `{name}` on PATH")
+
+
+def missing(message: str):
+    """A resource a test needs is missing: a skip on a laptop, a failure under CI=true."""
     if in_ci():
         pytest.fail(f"{message}; CI must have it", pytrace=False)
     pytest.skip(message)
@@ -161,6 +173,47 @@ def dbt_build(
         build.failures[node_result.node.name] = node_result.failures
         build.messages[node_result.node.name] = node_result.message or ""
         build.kinds[node_result.node.name] = str(node_result.node.resource_type)
+    return build
+
+
+def spark_build(workdir: Path, project_dir: Path = PROJECT_DIR, variables: dict | None = None) -> Build:
+    """`dbt build --target spark` on project_dir, its Spark warehouse, target and logs
+    inside workdir, in a process of its own (a Spark session keeps the warehouse it
+    started with for as long as its process lives); the marts are then copied into a
+    DuckDB file (recon.spark_marts), so the build reads like a DuckDB one. Needs Java:
+    on a laptop without it the test skips, under CI=true it fails."""
+    require_program("java", "Java 17, for Spark's local session,")
+    workdir.mkdir(parents=True, exist_ok=True)
+    database = workdir / "spark_marts.duckdb"
+    args = [
+        sys.executable, "-m", "recon.spark_marts", "--out", str(database), "--",
+        "--project-dir", str(project_dir),
+        "--profiles-dir", str(project_dir),
+        "--target-path", str(workdir / "target"),
+        "--log-path", str(workdir / "logs"),
+        "--quiet",
+        # two nodes at once: on a small case each Spark query waits more than it computes
+        "--threads", "2",
+        "--exclude-resource-type", "unit_test",
+    ]
+    if variables:
+        args += ["--vars", json.dumps(variables)]
+    env = {**os.environ, "DBT_SPARK_DIR": str(workdir / "spark"),
+           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))}
+    finished = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True)
+    if finished.returncode not in (0, 1) or not (workdir / "target" / "run_results.json").exists():
+        raise AssertionError(f"the Spark build could not run:\n{finished.stderr[-3000:]}")
+    results = json.loads((workdir / "target" / "run_results.json").read_text())
+    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
+    nodes = {**manifest["nodes"], **manifest.get("exposures", {})}
+    build = Build(success=finished.returncode == 0, database=database)
+    for result in results["results"]:
+        node = nodes.get(result["unique_id"], {})
+        name = node.get("name", result["unique_id"].split(".")[2])
+        build.statuses[name] = result["status"]
+        build.failures[name] = result.get("failures")
+        build.messages[name] = result.get("message") or ""
+        build.kinds[name] = node.get("resource_type", result["unique_id"].split(".")[0])
     return build
 
 

@@ -53,21 +53,38 @@ def test_targets_write_into_schemas_of_their_own(manifest: dict, tmp_path: Path)
     assert not default & ci
 
 
-def test_only_engine_specific_macros_are_dispatched_and_only_for_duckdb() -> None:
+def test_every_dispatched_macro_has_a_version_for_each_engine_the_tests_run() -> None:
+    """DuckDB and Spark, and no other: no branch that no test runs."""
     dispatched, implemented = set(), set()
     for path in (PROJECT_DIR / "macros").rglob("*.sql"):
         text = path.read_text()
         dispatched |= set(re.findall(r"adapter\.dispatch\('(\w+)'", text))
         implemented |= set(re.findall(r"\{%-?\s*macro (\w+?)__(\w+)\(", text))
-    assert dispatched == {
-        "read_user_summary_file",
-        "row_position",
-        "assert_reads_keep_file_order",
-        "parse_integer",
-        "row_fingerprint",
-    }
-    # one implementation each, DuckDB's: no branch that no test runs
-    assert implemented == {("duckdb", name) for name in dispatched}
+    assert dispatched
+    for name in dispatched:
+        engines = {engine for engine, macro in implemented if macro == name}
+        # the default version stands for DuckDB where both read the same SQL
+        assert engines in ({"duckdb", "spark"}, {"default", "spark"}), (name, engines)
+    assert {macro for _, macro in implemented} == dispatched
+
+
+def test_each_engine_reads_the_files_with_its_own_base_models(
+    manifest: dict, tmp_path: Path
+) -> None:
+    """The same base models, by name, on both targets: each from its engine's folder, the
+    other engine's disabled; everything downstream is one set of models."""
+    spark = parse(tmp_path, "spark")
+    for parsed, engine in ((manifest, "duckdb"), (spark, "spark")):
+        base = {name: node for name, node in own_nodes(parsed, "model").items()
+                if "/base/" in node["original_file_path"] and name != "base_input_folder"}
+        assert base, engine
+        assert all(f"/base/{engine}/" in node["original_file_path"] for node in base.values())
+        assert {"base_input_folder_entries", "base_input_file_lines", "base_input_rows_landed",
+                "base_input_rows"} <= set(base)
+    shared = {name for name, node in own_nodes(manifest, "model").items()
+              if "/base/" not in node["original_file_path"]}
+    assert shared == {name for name, node in own_nodes(spark, "model").items()
+                      if "/base/" not in node["original_file_path"]}
 
 
 def test_every_mart_is_public_with_an_enforced_contract(manifest: dict) -> None:

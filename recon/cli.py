@@ -1,8 +1,8 @@
 """Run the reconciliation and print what it found.
 
-    python -m recon.cli build [--input-dir DIR] [--report-dir DIR] [-- extra dbt args]
-    python -m recon.cli summary
-    python -m recon.cli report [--out DIR] [--parties FILE]
+    python -m recon.cli build [--target spark] [--input-dir DIR] [--report-dir DIR] [-- extra dbt args]
+    python -m recon.cli summary [--target spark]
+    python -m recon.cli report [--target spark] [--out DIR] [--parties FILE]
 
 `build` runs `dbt build` in-process on this project, then prints the summary read back
 from the warehouse and the data tests that failed, generates the dbt docs site
@@ -11,6 +11,11 @@ the HTML report and the chart, into reports/ for the shipped replica, or target/
 with --input-dir, so a client's data never lands in a committed folder. It exits with
 dbt's status: non-zero while the tables disagree. `report` renders them again from the
 last build.
+
+With `--target spark` the build runs on Spark (profiles.yml's `spark` output, a local
+session by default) and its marts are copied into a DuckDB file (recon/spark_marts.py,
+DBT_SPARK_DIR/spark_marts.duckdb) that the summary and the write-up read, as they read
+the DuckDB build's warehouse.
 
 A verdict is shown or written only when it is the one the last build made: when a build
 stops before the reconciliation (a missing file, a bad header), `build` says so in one
@@ -40,8 +45,13 @@ class StaleVerdict(Exception):
     """The warehouse's verdict is not the last build's."""
 
 
-def warehouse_path() -> Path:
-    """The DuckDB file dbt writes to: DBT_DUCKDB_PATH, as profiles.yml reads it."""
+def warehouse_path(target: str = "duckdb") -> Path:
+    """The DuckDB file the marts are read from: the one dbt writes to (DBT_DUCKDB_PATH, as
+    profiles.yml reads it), or, for a Spark build, the copy of its marts."""
+    if target == "spark":
+        from recon.spark_marts import marts_copy_path
+
+        return marts_copy_path()
     return Path(os.environ.get("DBT_DUCKDB_PATH", PROJECT_DIR / "target" / "reconcile.duckdb"))
 
 
@@ -61,17 +71,34 @@ def release_warehouse() -> None:
     gc.collect()
 
 
-def run_dbt_build(input_dir: str | None, extra_args: list[str]) -> tuple[bool, list[dict]]:
-    """`dbt build` on this project; returns success and one dict per node that did not pass."""
-    from dbt.cli.main import dbtRunner
-
-    args = ["build", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR)]
+def dbt_args(command: list[str], input_dir: str | None, target: str) -> list[str]:
+    """A dbt command line on this project, for the target, reading input_dir."""
+    args = [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+            "--target", target]
     if input_dir:
         args += ["--vars", json.dumps({"input_dir": str(Path(input_dir).resolve())})]
-    result = dbtRunner().invoke(args + extra_args)
+    return args
+
+
+def run_dbt_build(
+    input_dir: str | None, extra_args: list[str], target: str = "duckdb"
+) -> tuple[bool, list[dict]]:
+    """`dbt build` on this project; returns success and one dict per node that did not
+    pass. On Spark, the marts of a build that reached recon_summary are then copied into
+    the DuckDB file the summary and the write-up read."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke(dbt_args(["build"], input_dir, target) + extra_args)
     release_warehouse()
     if result.exception is not None:
         raise SystemExit(f"dbt could not run: {result.exception}")
+    if target == "spark" and any(
+        node_result.node.name == "recon_summary" and str(node_result.status) == "success"
+        for node_result in result.result or []
+    ):
+        from recon.spark_marts import copy_marts
+
+        copy_marts(warehouse_path(target))
     not_passed = [
         {
             "name": node_result.node.name,
@@ -86,24 +113,21 @@ def run_dbt_build(input_dir: str | None, extra_args: list[str]) -> tuple[bool, l
     return bool(result.success), not_passed
 
 
-def run_dbt_docs(input_dir: str | None) -> bool:
+def run_dbt_docs(input_dir: str | None, target: str = "duckdb") -> bool:
     """`dbt docs generate --static`: the docs site as one file, target/static_index.html."""
     from dbt.cli.main import dbtRunner
 
-    args = ["docs", "generate", "--static", "--project-dir", str(PROJECT_DIR),
-            "--profiles-dir", str(PROJECT_DIR), "--quiet"]
-    if input_dir:
-        args += ["--vars", json.dumps({"input_dir": str(Path(input_dir).resolve())})]
-    result = dbtRunner().invoke(args)
+    result = dbtRunner().invoke(
+        dbt_args(["docs", "generate", "--static", "--quiet"], input_dir, target))
     release_warehouse()
     return bool(result.success)
 
 
-def write_report(out_dir: Path, parties: str | None = None) -> list[Path]:
+def write_report(out_dir: Path, parties: str | None = None, target: str = "duckdb") -> list[Path]:
     """The emails, the HTML report and the chart, rendered from the warehouse."""
     from recon.report import write_reports
 
-    return write_reports(warehouse_path(), out_dir, Path(parties) if parties else None)
+    return write_reports(warehouse_path(target), out_dir, Path(parties) if parties else None)
 
 
 def read_summary(path: Path) -> dict:
@@ -225,14 +249,19 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recon.cli", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="dbt build, then print the summary")
+    engines = dict(choices=["duckdb", "spark"], default="duckdb",
+                   help="the profiles.yml output to build on, or whose build to read (default: duckdb)")
+    build.add_argument("--target", **engines)
     build.add_argument("--input-dir", help="read the input files from this folder instead of the shipped replica (the var input_dir)")
     build.add_argument(
         "--report-dir", type=Path,
         help="where the write-up goes (default: reports/, or target/reports/ with --input-dir)",
     )
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed on to dbt build after --")
-    commands.add_parser("summary", help="print the summary of the last build")
+    commands.add_parser("summary", help="print the summary of the last build").add_argument(
+        "--target", **engines)
     report = commands.add_parser("report", help="write the emails and report of the last build")
+    report.add_argument("--target", **engines)
     report.add_argument("--out", type=Path, default=PROJECT_DIR / "target" / "reports")
     report.add_argument("--parties", help="YAML of names over recon/templates/parties.yml")
     args = parser.parse_args(argv)
@@ -242,22 +271,23 @@ def main(argv: list[str] | None = None) -> int:
     report_dir = None
     if args.command == "build":
         extra = [a for a in args.dbt_args if a != "--"]
-        success, not_passed = run_dbt_build(args.input_dir, extra)
+        success, not_passed = run_dbt_build(args.input_dir, extra, args.target)
         report_dir = args.report_dir or PROJECT_DIR / (
             "target/reports" if args.input_dir else "reports")
         if any(node["name"] == "recon_summary" for node in not_passed):
             report_stopped_build(not_passed, report_dir)
             return 1
     try:
-        summary = read_current_summary(warehouse_path())
+        summary = read_current_summary(warehouse_path(args.target))
     except StaleVerdict as stale:
         print(stale, file=sys.stderr)
         return 1
     except (duckdb.Error, OSError) as error:
-        print(f"No reconciliation summary in {warehouse_path()}: {error}", file=sys.stderr)
+        print(f"No reconciliation summary in {warehouse_path(args.target)}: {error}",
+              file=sys.stderr)
         return 1
     if args.command == "report":
-        for path in write_report(args.out, args.parties):
+        for path in write_report(args.out, args.parties, args.target):
             print(path)
         return 0
     print()
@@ -265,8 +295,8 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if args.command == "build":
         print(format_failures(not_passed))
-        docs_built = run_dbt_docs(args.input_dir)
-        written = write_report(report_dir)
+        docs_built = run_dbt_docs(args.input_dir, args.target)
+        written = write_report(report_dir, target=args.target)
         print()
         print("Written up:")
         for path in written:

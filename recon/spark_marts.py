@@ -52,7 +52,7 @@ def copy_marts(out: Path, schema: str | None = None) -> list[str]:
 
     spark = SparkSession.builder.getOrCreate()
     schema = schema or marts_schema()
-    names = sorted(table.name for table in spark.catalog.listTables(schema))
+    names = sorted(table.name for table in spark.catalog.listTables(schema) if not table.isTemporary)
     out.parent.mkdir(parents=True, exist_ok=True)
     if out.exists():
         out.unlink()

@@ -147,7 +147,8 @@ wrong_{{ step }} as (
         platform.traced_line_number,
         platform.traced_order_key,
         platform.user_id is null as platform_lacks_user,
-        cast({{ integer_divide('picks.low_order_key', 4294967296) }} as integer) as pick_file_position,
+        cast({{ integer_divide('picks.low_order_key', 4294967296) }} as integer)
+            as pick_file_position,
         picks.low_order_key % 4294967296 as pick_line_number
     from (
         -- the order key's low 64 bits: the pick's file and line (a negative batch_id
