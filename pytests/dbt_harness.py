@@ -176,30 +176,34 @@ def dbt_build(
     return build
 
 
-def spark_build(workdir: Path, project_dir: Path = PROJECT_DIR, variables: dict | None = None) -> Build:
+def spark_build(
+    workdir: Path,
+    project_dir: Path = PROJECT_DIR,
+    variables: dict | None = None,
+) -> Build:
     """`dbt build --target spark` on project_dir, its Spark warehouse, target and logs
     inside workdir, in a process of its own (a Spark session keeps the warehouse it
     started with for as long as its process lives); the marts are then copied into a
-    DuckDB file (recon.spark_marts), so the build reads like a DuckDB one. Needs Java:
-    on a laptop without it the test skips, under CI=true it fails."""
+    DuckDB file (recon.spark_marts, as `python -m recon.cli build --target spark` does),
+    so the build reads like a DuckDB one. Needs Java: on a laptop without it the test
+    skips, under CI=true it fails."""
     require_program("java", "Java 17, for Spark's local session,")
     workdir.mkdir(parents=True, exist_ok=True)
-    database = workdir / "spark_marts.duckdb"
-    args = [
-        sys.executable, "-m", "recon.spark_marts", "--out", str(database), "--",
-        "--project-dir", str(project_dir),
-        "--profiles-dir", str(project_dir),
-        "--target-path", str(workdir / "target"),
-        "--log-path", str(workdir / "logs"),
-        "--quiet",
+    env = {
+        **os.environ,
+        "DBT_SPARK_DIR": str(workdir / "spark"),
+        "DBT_TARGET_PATH": str(workdir / "target"),
+        "DBT_LOG_PATH": str(workdir / "logs"),
         # two nodes at once: on a small case each Spark query waits more than it computes
-        "--threads", "2",
-        "--exclude-resource-type", "unit_test",
-    ]
+        "DBT_THREADS": "2",
+        "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])),
+    }
+    database = workdir / "spark_marts.duckdb"
+    args = [sys.executable, "-m", "recon.spark_marts", "--out", str(database), "--",
+            "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+            "--quiet", "--exclude-resource-type", "unit_test"]
     if variables:
         args += ["--vars", json.dumps(variables)]
-    env = {**os.environ, "DBT_SPARK_DIR": str(workdir / "spark"),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")]))}
     finished = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True)
     if finished.returncode not in (0, 1) or not (workdir / "target" / "run_results.json").exists():
         raise AssertionError(f"the Spark build could not run:\n{finished.stderr[-3000:]}")

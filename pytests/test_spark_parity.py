@@ -23,6 +23,7 @@ import pytest
 from pytests import test_bad_input as bad
 from pytests.dbt_harness import CASE_DIR, Build, dbt_build, require, spark_build
 from pytests.test_bad_input import clean_files  # noqa: F401 - a fixture, shared
+from recon.report import write_reports
 from recon.simulator import Fault, simulate, write_case
 
 # what each engine knows in its own way (see the module docstring)
@@ -90,6 +91,13 @@ def test_the_real_case_folder_gives_the_same_answers(tmp_path) -> None:
     assert spark.query("select source_file from marts.recon_delta_files"
                        " where load_status = 'not_loaded'") == [("delta3",)]
     assert_same_answers(duckdb_build, spark)
+    # the write-up (as `recon.cli build --target spark` renders it) is the DuckDB build's
+    written = {}
+    for engine, build in (("duckdb", duckdb_build), ("spark", spark)):
+        out = tmp_path / f"reports_{engine}"
+        write_reports(build.database, out)
+        written[engine] = {path.name: path.read_text() for path in sorted(out.glob("*.md"))}
+    assert written["spark"] and written["spark"] == written["duckdb"]
 
 
 @pytest.mark.parametrize("name", sorted(SIMULATED))

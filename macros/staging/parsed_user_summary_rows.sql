@@ -61,3 +61,28 @@ final as (
 
 select * from final
 {%- endmacro %}
+
+
+{% macro input_rows_with_their_files(placed, files) %}
+    {#- The final CTE of base_input_rows on every engine: each row of `placed` (a row of
+        base_input_rows_landed with its source_line_number) with its file's name, kind and
+        place in the drop order (`files`: the files read), and a quarantined row's values
+        as read, one column each. -#}
+final as (
+    select
+        {{ files }}.input_kind,
+        {{ files }}.source_file,
+        {{ files }}.file_number,
+        {{ files }}.file_position,
+        {{ placed }}.source_line_number,
+        {%- for column in user_summary_columns() %}
+        {{ placed }}.{{ column }},
+        {%- endfor %}
+        {%- for column in user_summary_columns() %}
+        {{ list_item(placed ~ '.values_as_read', loop.index) }} as {{ column }}_text,
+        {%- endfor %}
+        {{ placed }}.quarantine_reason
+    from {{ placed }}
+    inner join {{ files }} on {{ placed }}.file_index = {{ files }}.file_index
+)
+{%- endmacro %}

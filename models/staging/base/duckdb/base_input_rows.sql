@@ -98,22 +98,6 @@ placed as (
 
 {%- endif %}
 
-final as (
-    select
-        files.input_kind,
-        files.source_file,
-        files.file_number,
-        files.file_position,
-        placed.source_line_number,
-        {%- for column in user_summary_columns() %}
-        placed.{{ column }},
-        {%- endfor %}
-        {%- for column in user_summary_columns() %}
-        placed.values_as_read[{{ loop.index }}] as {{ column }}_text,
-        {%- endfor %}
-        placed.quarantine_reason
-    from placed
-    inner join files on placed.file_index = files.file_index
-)
+{{ input_rows_with_their_files('placed', 'files') }}
 
 select * from final

@@ -16,22 +16,6 @@ files as (
     where file_index is not null
 ),
 
-final as (
-    select
-        files.input_kind,
-        files.source_file,
-        files.file_number,
-        files.file_position,
-        landed.source_line_number,
-        {%- for column in user_summary_columns() %}
-        landed.{{ column }},
-        {%- endfor %}
-        {%- for column in user_summary_columns() %}
-        landed.values_as_read[{{ loop.index0 }}] as {{ column }}_text,
-        {%- endfor %}
-        landed.quarantine_reason
-    from landed
-    inner join files on landed.file_index = files.file_index
-)
+{{ input_rows_with_their_files('landed', 'files') }}
 
 select * from final
