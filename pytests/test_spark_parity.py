@@ -9,8 +9,10 @@ test_bad_input's corpus (bad values, blank lines, reordered columns, hostile nam
 a line with too many fields, which must stop both builds naming its file and line.
 
 Only what one engine cannot know like the other is left out of the comparison: the
-build's invocation id, a file's content fingerprint (each engine has its own 64-bit hash)
-and whether an entry is a symbolic link (Spark's file listing does not say: null)."""
+build's invocation id, a file's content fingerprint (each engine has its own 64-bit hash),
+whether an entry is a symbolic link (Spark's file listing does not say: null) and the
+path as each engine's reader spells it (DuckDB brackets glob characters; Spark reads the
+path as listed, its globbing off)."""
 
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ from recon.simulator import Fault, simulate, write_case
 ENGINE_SPECIFIC = {
     "recon_summary": ["invocation_id"],
     "recon_delta_files": ["content_fingerprint"],
-    "recon_input_folder_entries": ["is_symlink"],
+    "recon_input_folder_entries": ["is_symlink", "reader_path"],
 }
 
 # one simulated case of each fault class the simulator knows (the consistent case is the
