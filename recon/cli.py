@@ -92,13 +92,10 @@ def run_dbt_build(
     release_warehouse()
     if result.exception is not None:
         raise SystemExit(f"dbt could not run: {result.exception}")
-    if target == "spark" and any(
-        node_result.node.name == "recon_summary" and str(node_result.status) == "success"
-        for node_result in result.result or []
-    ):
-        from recon.spark_marts import copy_marts
+    if target == "spark":
+        from recon.spark_marts import copy_marts_of_build
 
-        copy_marts(warehouse_path(target))
+        copy_marts_of_build(result, warehouse_path(target))
     not_passed = [
         {
             "name": node_result.node.name,

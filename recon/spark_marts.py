@@ -72,6 +72,18 @@ def copy_marts(out: Path, schema: str | None = None) -> list[str]:
     return names
 
 
+def copy_marts_of_build(result, out: Path | None = None) -> bool:
+    """After a Spark `dbt build` (a dbtRunner result) that built recon_summary, its marts
+    copied into `out` (default: marts_copy_path()); False, nothing copied, when the build
+    stopped before the reconciliation."""
+    built = any(
+        node.node.name == "recon_summary" and str(node.status) == "success"
+        for node in result.result or [])
+    if built:
+        copy_marts(out or marts_copy_path())
+    return built
+
+
 def main(argv: list[str] | None = None) -> int:
     from dbt.cli.main import dbtRunner
 
@@ -84,11 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     if result.exception is not None:
         print(f"dbt could not run: {result.exception}", file=sys.stderr)
         return 2
-    summary_built = any(
-        node.node.name == "recon_summary" and str(node.status) == "success"
-        for node in result.result or [])
-    if summary_built:
-        copy_marts(args.out or marts_copy_path())
+    copy_marts_of_build(result, args.out)
     return 0 if result.success else 1
 
 

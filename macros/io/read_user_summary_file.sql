@@ -1,6 +1,7 @@
 {% macro read_user_summary_file(file) %}
-    {#- A table expression reading one user-summary file with the engine's own reader
-        (CSV, gzipped CSV or Parquet), every column as text under its header name:
+    {#- A table expression reading one user-summary file with DuckDB's own readers
+        (CSV, gzipped CSV or Parquet; the Spark build reads numbered lines instead,
+        models/staging/base/spark), every column as text under its header name:
         staging parses the values, so a bad one is quarantined with its line, never
         silently fixed. The CSV dialect is fixed (comma, double quotes, a header line),
         so a line with too many or too few fields stops the build naming file and line.
