@@ -23,6 +23,13 @@ tools taking turns, ``--repeat`` times (``--repeat-large`` at 5,000,000 users an
   read first, as the case reads D_0..D_4), and the
   sums of the result and of both summaries.
 * ``datacompy``: ``datacompy.Compare`` of the two summaries on user_id, read with pandas.
+* ``spark`` and ``spark-1core`` (only when named in ``--tools``): the same build on Spark,
+  ``python -m recon.spark_marts`` (``dbt build --target spark`` in a local session, its
+  marts then copied into DuckDB, as ``python -m recon.cli build --target spark`` does), on
+  every core (``local[*]``) or on one (``local[1]``); a fresh warehouse and metastore each
+  run. Spark runs in a JVM the dbt process starts: the benchmark adopts it when dbt exits
+  (it is the child subreaper), so the CPU time counts both processes and the peak memory
+  is the sum of their two peaks (an upper bound of what they held at once).
 
 Wall time is the child's, from start to exit; peak memory is the child's own maximum
 resident set (``ru_maxrss`` from ``wait4``); CPU time is the child's user + system time,
@@ -52,7 +59,11 @@ from importlib import metadata
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-TOOLS = ("project", "scan", "script", "pandas", "datacompy")
+TOOLS = ("project", "scan", "script", "pandas", "datacompy", "spark", "spark-1core")
+# Spark takes minutes where the others take seconds: measured only when named in --tools
+DEFAULT_TOOLS = ("project", "scan", "script", "pandas", "datacompy")
+SPARK_MASTERS = {"spark": "local[*]", "spark-1core": "local[1]"}
+BUILDS = ("project", *SPARK_MASTERS)
 LARGE = 5_000_000
 COLUMNS = ("user_id", "total_spend", "count_saved_items", "loyalty_credits", "batch_id")
 PLATFORM_FILE = "AIQ-user-summary.csv"
@@ -220,13 +231,20 @@ CHILDREN = {
 }
 
 
-def project_command(project: Path, folder: Path, workdir: Path, command: str = "build") -> list[str]:
+def project_command(project: Path, folder: Path, workdir: Path, command: str = "build",
+                    tool: str = "project") -> list[str]:
     dbt = Path(sys.executable).with_name("dbt")
     # the unit tests check the models' logic on fixed rows: their cost does not grow with
     # the data, so the build timed is the reconciliation's alone
     unit_tests = ["--exclude-resource-type", "unit_test"] if command == "build" else []
+    if tool in SPARK_MASTERS:
+        # the Spark build and the copy of its marts, in one process and Spark session
+        start = ([sys.executable, "-m", "recon.spark_marts", "--out", str(workdir / "warehouse.duckdb"), "--"]
+                 if command == "build" else [str(dbt), command, "--target", "spark"])
+    else:
+        start = [str(dbt), command]
     return [
-        str(dbt), command,
+        *start,
         "--project-dir", str(project),
         "--profiles-dir", str(project),
         "--target-path", str(workdir / "target"),
@@ -236,11 +254,45 @@ def project_command(project: Path, folder: Path, workdir: Path, command: str = "
     ]
 
 
-def project_env(workdir: Path) -> dict:
+def project_env(workdir: Path, tool: str = "project") -> dict:
+    if tool in SPARK_MASTERS:
+        return os.environ | {
+            "DBT_SPARK_DIR": str(workdir / "spark"),
+            "DBT_SPARK_MASTER": SPARK_MASTERS[tool],
+            "PYTHONPATH": str(PROJECT_DIR),
+        }
     return os.environ | {
         "DBT_DUCKDB_PATH": str(workdir / "warehouse.duckdb"),
         "DBT_DUCKDB_TEMP_DIRECTORY": str(workdir / "spill"),
     }
+
+
+def build_workdir(workdir: Path, tool: str) -> Path:
+    """Each engine's build keeps its own target folder, warehouse and logs."""
+    return workdir if tool == "project" else workdir / f"build-{tool}"
+
+
+def adopt_orphans() -> None:
+    """Make this process the child subreaper (Linux): a process a child leaves running
+    when it exits, such as the JVM of a Spark session, is re-parented here, so that its
+    CPU time and memory can be read when it ends."""
+    import ctypes
+
+    PR_SET_CHILD_SUBREAPER = 36
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0)
+
+
+def reap_orphans() -> tuple[float, int]:
+    """Wait for every process adopted from a finished child: their CPU seconds, and the
+    sum of their peak resident sets."""
+    cpu, peak = 0.0, 0
+    while True:
+        try:
+            _, _, usage = os.wait4(-1, 0)
+        except ChildProcessError:
+            return cpu, peak
+        cpu += usage.ru_utime + usage.ru_stime
+        peak += usage.ru_maxrss * 1024
 
 
 def project_result(workdir: Path) -> dict:
@@ -295,11 +347,13 @@ def folder_bytes(folder: Path) -> int:
 
 def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path, project: Path) -> Run:
     """Run one tool in a child process; its wall time and peak resident memory."""
-    if tool == "project":
-        for stale in ("warehouse.duckdb", "warehouse.duckdb.wal", "spill"):
+    if tool in BUILDS:
+        workdir = build_workdir(workdir, tool)
+        stale_paths = ("warehouse.duckdb", "warehouse.duckdb.wal", "spill") + (("spark",) if tool in SPARK_MASTERS else ())
+        for stale in stale_paths:
             path = workdir / stale
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
-        command, env = project_command(project, folder, workdir), project_env(workdir)
+        command, env = project_command(project, folder, workdir, tool=tool), project_env(workdir, tool)
     else:
         shutil.rmtree(workdir / "spill", ignore_errors=True)
         command = [sys.executable, "-m", "benchmarks.run", "--child", tool, str(folder), str(workdir)]
@@ -321,12 +375,14 @@ def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path,
         watcher.start()
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
+    orphans_cpu, orphans_peak = reap_orphans()
     stop.set()
     log.close()
     child.returncode = os.waitstatus_to_exitcode(status)
-    run = Run(tool, users, repetition, round(wall, 3), usage.ru_maxrss * 1024, child.returncode,
-              round(usage.ru_utime + usage.ru_stime, 2), load_before, spill_peak)
-    if tool == "project":
+    run = Run(tool, users, repetition, round(wall, 3), usage.ru_maxrss * 1024 + orphans_peak,
+              child.returncode, round(usage.ru_utime + usage.ru_stime + orphans_cpu, 2),
+              load_before, spill_peak)
+    if tool in BUILDS:
         try:
             run.result = project_result(workdir)
         except Exception as error:  # noqa: BLE001 - reported in the table as a failed run
@@ -370,7 +426,7 @@ def machine() -> dict:
         platform.processor(),
     )
     versions = {}
-    for package in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "datacompy"):
+    for package in ("duckdb", "dbt-core", "dbt-duckdb", "pandas", "numpy", "datacompy", "dbt-spark", "pyspark"):
         try:
             versions[package] = metadata.version(package)
         except metadata.PackageNotFoundError:
@@ -392,7 +448,7 @@ def gib(n: float) -> str:
 
 def succeeded(run: Run) -> bool:
     """The tool ran to the end: dbt exits 1 when data tests fail, as they must on a fault."""
-    if run.tool == "project":
+    if run.tool in BUILDS:
         return run.exit_code in (0, 1) and "error" not in run.result
     return run.exit_code == 0
 
@@ -489,16 +545,16 @@ def targets(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-def node_table(runs: list[Run]) -> str:
-    """Per-node dbt timings of the project's last run at the largest size, slowest first."""
+def node_table(runs: list[Run], tool: str = "project") -> str:
+    """Per-node dbt timings of a build's last run at the largest size, slowest first."""
     largest = max(r.users for r in runs)
-    last = [r for r in runs if r.tool == "project" and r.users == largest and "nodes" in r.result]
+    last = [r for r in runs if r.tool == tool and r.users == largest and "nodes" in r.result]
     if not last:
         return ""
     nodes = sorted(last[-1].result["nodes"].items(), key=lambda kv: -kv[1])
     total = sum(seconds for _, seconds in nodes)
     lines = [
-        f"dbt nodes at {largest:,} users (last run, nodes of 0.5 s or more). They add up to"
+        f"{tool}: dbt nodes at {largest:,} users (last run, nodes of 0.5 s or more). They add up to"
         f" {total:.1f} s of the {last[-1].result['dbt_elapsed']:.1f} s dbt reports (more, if"
         " threads ran nodes side by side); the rest of the wall time is dbt starting and"
         " parsing:",
@@ -521,12 +577,12 @@ def checks(runs: list[Run], cases: dict[int, dict]) -> list[str]:
         truth = cases[r.users]["truth"]
         if r.exit_code not in (0, 1):
             problems.append(f"{r.tool} at {r.users:,} users exited {r.exit_code}")
-        elif r.tool == "project" and "error" in r.result:
-            problems.append(f"project at {r.users:,}: {r.result['error']}")
-        elif r.tool == "project":
+        elif r.tool in BUILDS and "error" in r.result:
+            problems.append(f"{r.tool} at {r.users:,}: {r.result['error']}")
+        elif r.tool in BUILDS:
             found = (r.result.get("expected_total_spend"), r.result.get("spend_gap"))
             if found != (truth["correct_total"], truth["gap"]):
-                problems.append(f"project at {r.users:,}: {found} != ground truth")
+                problems.append(f"{r.tool} at {r.users:,}: {found} != ground truth")
         elif r.tool == "script":
             found = (r.result.get("rebuilt_total_spend"), r.result.get("spend_gap"))
             if found != (truth["correct_total"], truth["gap"]):
@@ -560,7 +616,7 @@ def report(runs: list[Run], cases: dict[int, dict], info: dict, command: str, pr
         "",
         targets(rows),
         "",
-        node_table(runs),
+        *(node_table(runs, tool) + "\n" for tool in BUILDS),
         "",
         "Cross-checks against the simulator's ground truth: "
         + ("every tool agrees." if not problems else "; ".join(problems)),
@@ -581,7 +637,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--repeat", type=int, default=3, help="runs per tool below 5M users")
     parser.add_argument("--repeat-large", type=int, default=1, help="runs per tool at 5M users or more")
-    parser.add_argument("--tools", default=",".join(TOOLS), help="subset of " + ",".join(TOOLS))
+    parser.add_argument("--tools", default=",".join(DEFAULT_TOOLS),
+                        help="subset of " + ",".join(TOOLS) + " (default: %(default)s)")
     parser.add_argument("--data-dir", type=Path, default=Path("/tmp/reconcile-benchmark"),
                         help="where cases are generated and kept (default: %(default)s)")
     parser.add_argument("--output", type=Path, default=PROJECT_DIR / "benchmarks" / "results" / "latest.md",
@@ -608,6 +665,7 @@ def main(argv: list[str] | None = None) -> int:
     project = args.project_dir.resolve()
     measured = f"{project} at {project_version(project)}"
     print(f"{info['cores']} cores, {info['memory_gib']} GiB; {info['versions']}", flush=True)
+    adopt_orphans()
 
     runs: list[Run] = []
     cases: dict[int, dict] = {}
@@ -625,12 +683,14 @@ def main(argv: list[str] | None = None) -> int:
         warm(folder)
         workdir = args.data_dir / f"work_u{users}"
         workdir.mkdir(parents=True, exist_ok=True)
-        if "project" in tools:
+        for tool in (t for t in tools if t in BUILDS):
             # parse once, in full and untimed (a manifest left by another project would be
             # reused): the timed builds start from dbt's partial parse, as reruns do
-            subprocess.run([*project_command(project, folder, workdir, "parse"), "--no-partial-parse"],
-                           cwd=PROJECT_DIR,
-                           env=project_env(workdir), stdout=subprocess.DEVNULL, check=True)
+            build_dir = build_workdir(workdir, tool)
+            build_dir.mkdir(parents=True, exist_ok=True)
+            subprocess.run([*project_command(project, folder, build_dir, "parse", tool), "--no-partial-parse"],
+                           cwd=PROJECT_DIR, env=project_env(build_dir, tool),
+                           stdout=subprocess.DEVNULL, check=True)
         repeat = args.repeat_large if users >= LARGE else args.repeat
         for repetition in range(1, repeat + 1):
             for tool in tools:
