@@ -36,6 +36,7 @@ from recon.simulator import (
     case_file_names,
     simulate,
     write_case,
+    write_latest,
 )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -329,6 +330,19 @@ def test_formats_hold_the_same_rows(tmp_path: Path) -> None:
     assert _file_bytes(parquet) == _file_bytes(write_case(case, tmp_path / "parquet-again", fmt="parquet"))
     with pytest.raises(ValueError):
         write_case(case, tmp_path / "bad", fmt="parquet", crlf=True)
+
+
+def test_a_stream_written_a_day_at_a_time_is_the_case_written_at_once(tmp_path: Path) -> None:
+    # each day adds one delta file and replaces both summaries; the late re-sends carry
+    # state from file to file, so the days must still agree with the whole stream
+    fault = Fault(last_arrival_wins=True)
+    days = tmp_path / "days"
+    for n_files in range(1, 6):
+        written = write_latest(simulate(1_000, n_files, seed=7, fault=fault), days)
+        assert [p.name for p in written] == [f"delta{n_files - 1}.csv", *case_file_names(n_files)[-2:]]
+    whole = write_case(simulate(1_000, 5, seed=7, fault=fault), tmp_path / "whole")
+    assert sorted(p.name for p in days.iterdir()) == sorted(p.name for p in whole)
+    assert _file_bytes([days / p.name for p in whole]) == _file_bytes(whole)
 
 
 def test_faults_outside_the_stream_are_refused() -> None:

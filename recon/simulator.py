@@ -536,6 +536,32 @@ def write_case(
     return paths
 
 
+def write_latest(
+    case: SimulatedCase, out_dir: str | Path, fmt: str = "csv", crlf: bool = False
+) -> list[Path]:
+    """A day of a stream: write only the case's last delta file and both summaries into
+    out_dir (the earlier files are the ones an earlier day wrote: a stream's first k files
+    are the same whatever its length, for one seed and update share); return their paths.
+    """
+    if crlf and fmt == "parquet":
+        raise ValueError("crlf applies to csv formats only")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    names = case_file_names(len(case.truth.files), fmt)
+    last = len(case.truth.files) - 1
+    paths = []
+    with duckdb.connect() as con:
+        con.execute("set enable_progress_bar = false")
+        for k, frame in enumerate(case.deltas):
+            if k == last:
+                paths.append(out / names[k])
+                write_frame(con, frame, paths[-1], fmt, crlf)
+        for frame, name in zip((case.platform, case.client), names[-2:], strict=True):
+            paths.append(out / name)
+            write_frame(con, frame, paths[-1], fmt, crlf)
+    return paths
+
+
 def write_frame(
     con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, path: Path, fmt: str, crlf: bool
 ) -> None:
@@ -576,6 +602,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--users-dropped", type=int, default=0)
     parser.add_argument("--format", choices=FORMATS, default="csv")
     parser.add_argument("--crlf", action="store_true")
+    parser.add_argument("--latest-only", action="store_true",
+                        help="a day of a stream: write only the last delta file and the two"
+                        " summaries (the earlier files are those of the same stream with fewer files)")
     args = parser.parse_args(argv)
     fault = Fault(
         skip_files=args.skip_files,
@@ -586,7 +615,7 @@ def main(argv: Sequence[str] | None = None) -> None:
         users_dropped=args.users_dropped,
     )
     case = simulate(args.users, args.files, args.seed, args.update_share, fault)
-    write_case(case, args.out_dir, args.format, args.crlf)
+    (write_latest if args.latest_only else write_case)(case, args.out_dir, args.format, args.crlf)
     print(json.dumps(asdict(case.truth) | {"gap": case.truth.gap}, indent=2))
 
 
