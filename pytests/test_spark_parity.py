@@ -9,7 +9,8 @@ test_bad_input's corpus (bad values, blank lines, reordered columns, hostile nam
 a line with too many fields, which must stop both builds naming its file and line.
 
 Only what one engine cannot know like the other is left out of the comparison: the
-build's invocation id, a file's content fingerprint (each engine has its own 64-bit hash),
+build's invocation id and engine, the times in the run history (compared by whether they
+are set), a file's content fingerprint (each engine has its own 64-bit hash),
 whether an entry is a symbolic link (Spark's file listing does not say: null) and the
 path as each engine's reader spells it (DuckDB brackets glob characters; Spark reads the
 path as listed, its globbing off)."""
@@ -33,6 +34,9 @@ ENGINE_SPECIFIC = {
     "recon_summary": ["invocation_id"],
     "recon_delta_files": ["content_fingerprint"],
     "recon_input_folder_entries": ["is_symlink", "reader_path"],
+    "recon_run_history": ["invocation_id", "engine"],
+    "recon_file_history": ["invocation_id", "content_fingerprint"],
+    "recon_faults_over_runs": ["first_seen_invocation_id"],
 }
 
 # one simulated case of each fault class the simulator knows (the consistent case is the
@@ -58,9 +62,14 @@ def marts(build: Build) -> dict[str, tuple[list[str], list[tuple]]]:
             " where table_schema = 'marts' order by table_name").fetchall()]
         contents = {}
         for name in names:
-            left_out = ENGINE_SPECIFIC.get(name)
-            columns = f"* exclude ({', '.join(left_out)})" if left_out else "*"
-            relation = connection.sql(f"select {columns} from marts.{name}")
+            left_out = ENGINE_SPECIFIC.get(name, [])
+            # the run history's times are each build's own: compared by whether they are set
+            columns = [
+                f'("{column}" is not null) as "{column}"' if kind == "TIMESTAMP" else f'"{column}"'
+                for column, kind, *_ in connection.execute(f"describe marts.{name}").fetchall()
+                if column not in left_out
+            ]
+            relation = connection.sql(f"select {', '.join(columns)} from marts.{name}")
             contents[name] = (relation.columns, relation.order("all").fetchall())
     return contents
 

@@ -106,3 +106,19 @@
 {% macro spark__unnested_in_step(lists) -%}
     inline(arrays_zip({{ lists.values() | join(', ') }})) as ({{ lists.keys() | join(', ') }})
 {%- endmacro %}
+
+
+{% macro split_on_character(text, character) %}
+    {#- The text's parts between each `character` (one character, not ^ ] \ or -), as a
+        list. -#}
+    {{ return(adapter.dispatch('split_on_character', 'reconcile')(text, character)) }}
+{% endmacro %}
+
+{% macro duckdb__split_on_character(text, character) -%}
+    string_split({{ text }}, {{ text_literal(character) }})
+{%- endmacro %}
+
+{% macro spark__split_on_character(text, character) -%}
+    {#- split takes a regular expression: the character as a class of one -#}
+    split({{ text }}, {{ text_literal('[' ~ character ~ ']') }})
+{%- endmacro %}
