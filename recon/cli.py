@@ -36,7 +36,7 @@ from pathlib import Path
 
 import duckdb
 
-from recon.report import WRITE_UP_FILES, root_cause
+from recon.report import OPTIONAL_WRITE_UP_FILES, WRITE_UP_FILES, root_cause
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -120,11 +120,13 @@ def run_dbt_docs(input_dir: str | None, target: str = "duckdb") -> bool:
     return bool(result.success)
 
 
-def write_report(out_dir: Path, parties: str | None = None, target: str = "duckdb") -> list[Path]:
+def write_report(out_dir: Path, parties: str | None = None, target: str = "duckdb",
+                 with_history: bool = True) -> list[Path]:
     """The emails, the HTML report and the chart, rendered from the warehouse."""
     from recon.report import write_reports
 
-    return write_reports(warehouse_path(target), out_dir, Path(parties) if parties else None)
+    return write_reports(warehouse_path(target), out_dir, Path(parties) if parties else None,
+                         with_history)
 
 
 def read_summary(path: Path) -> dict:
@@ -185,7 +187,8 @@ def report_stopped_build(not_passed: list[dict], report_dir: Path) -> None:
         print(f"  {line}", file=sys.stderr)
     if skipped:
         print(f"  ({skipped:,} later nodes were skipped because of it.)", file=sys.stderr)
-    removed = [report_dir / name for name in WRITE_UP_FILES if (report_dir / name).exists()]
+    removed = [report_dir / name for name in (*WRITE_UP_FILES, *OPTIONAL_WRITE_UP_FILES)
+               if (report_dir / name).exists()]
     for path in removed:
         path.unlink()
     print("No summary and no write-up: there is no verdict for these inputs."
@@ -293,7 +296,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "build":
         print(format_failures(not_passed))
         docs_built = run_dbt_docs(args.input_dir, args.target)
-        written = write_report(report_dir, target=args.target)
+        # the shipped replica's write-up, committed in reports/, is the same on every
+        # machine: without the chart over this warehouse's builds
+        written = write_report(report_dir, target=args.target,
+                               with_history=report_dir.resolve() != (PROJECT_DIR / "reports").resolve())
         print()
         print("Written up:")
         for path in written:

@@ -14,7 +14,10 @@ which choose their wording by ``recon_summary.cause``, and :func:`write_reports`
   to the client attaches it);
 * ``spend_by_delta_file.png``: for the engineer, each delta file's spend in four parts:
   newest rows on the platform, newest rows missing, older rows it still holds instead,
-  older rows replaced as they should be.
+  older rows replaced as they should be;
+* ``spend_gap_over_builds.png``: once the warehouse's run history holds two builds or more,
+  the gap at each build and each change of cause (also in the HTML report); removed when
+  there is no such history, so that no earlier warehouse's chart stays beside the rest.
 
 Names (the client, the platform, who writes to whom) are not data: they live in
 ``recon/templates/parties.yml``, which ``--parties`` overrides key by key.
@@ -48,13 +51,15 @@ HTML_REPORT = "reconciliation_report.html"
 ROOT_CAUSE = "root_cause.txt.j2"
 CHART_PNG = "spend_by_delta_file.png"
 GAP_CHART_PNG = "spend_gap.png"
+HISTORY_CHART_PNG = "spend_gap_over_builds.png"
 TEXT_OUTPUTS = {
     ENGINEER_EMAIL: "email_to_platform_engineer.md.j2",
     CLIENT_EMAIL: "reply_to_client.md.j2",
     HTML_REPORT: "reconciliation_report.html.j2",
 }
-# Every file write_reports writes.
+# Every file write_reports writes, and the one it writes only with a history of builds.
 WRITE_UP_FILES = (*TEXT_OUTPUTS, CHART_PNG, GAP_CHART_PNG)
+OPTIONAL_WRITE_UP_FILES = (HISTORY_CHART_PNG,)
 # The key of the PNG text chunk that carries the data the chart was drawn from.
 CHART_DATA_KEY = "Description"
 
@@ -324,6 +329,18 @@ def collect(database: Path) -> dict:
             "select min(entry_path) from marts.recon_input_folder_entries"
         ).fetchone()[0]
         queries = reproduction_queries(connection, summary, examples)
+        builds = _rows(
+            connection,
+            """
+            select run_started_at, invocation_id, spend_gap, cause, explained, delta_files
+            from marts.recon_run_history
+            where has_verdict and input_folder in (
+                select input_folder from marts.recon_run_history where invocation_id = ?
+            )
+            order by run_started_at, invocation_id
+            """,
+            [summary["invocation_id"]],
+        )
 
     for file in files:
         file["held_instead"] = [
@@ -363,7 +380,32 @@ def collect(database: Path) -> dict:
         "impact": impact,
         "queries": {q["key"]: q for q in queries},
         "chart": chart_data(summary, files),
+        "history": history_data(builds, summary),
     }
+
+
+def history_data(builds: list[dict], summary: dict) -> dict | None:
+    """The gap at each build of this build's input folder the run history holds
+    (recon_run_history), for the chart over builds; None unless it holds two builds or
+    more and ends with the build whose marts the rest of the write-up reads (a history
+    that does not is not this build's)."""
+    if len(builds) < 2 or builds[-1]["invocation_id"] != summary["invocation_id"]:
+        return None
+    points = [
+        {
+            "at": b["run_started_at"].strftime("%Y-%m-%d %H:%M"),
+            "spend_gap": int(b["spend_gap"]),
+            "cause": b["cause"],
+            "explained": bool(b["explained"]),
+            "delta_files": int(b["delta_files"]),
+        }
+        for b in builds
+    ]
+    # the newest builds that share the last build's cause: since when it stands
+    since = len(points) - 1
+    while since and points[since - 1]["cause"] == points[-1]["cause"]:
+        since -= 1
+    return {"builds": points, "cause_since": points[since]["at"], "cause_since_build": since + 1}
 
 
 def telling_hypotheses(hypotheses: list[dict]) -> list[dict]:
@@ -592,12 +634,59 @@ def _files_figure(data: dict, parties: dict):
     return figure, pyplot
 
 
+def _history_figure(data: dict, parties: dict):
+    """The gap at each build of the run history, a point per build, each change of cause
+    named where it happens."""
+    pyplot = _pyplot()
+    from matplotlib.ticker import FuncFormatter
+
+    symbol = parties["currency_symbol"]
+    builds = data["builds"]
+    positions = list(range(1, len(builds) + 1))
+    gaps = [b["spend_gap"] for b in builds]
+    figure, axes = pyplot.subplots(figsize=(9, 3.6), dpi=110, layout="constrained")
+    axes.plot(positions, gaps, color="#90a4ae", linewidth=1.5, zorder=1)
+    axes.scatter(positions, gaps, zorder=2, s=36,
+                 color=["#2e7d32" if gap == 0 else "#d32f2f" for gap in gaps])
+    axes.axhline(0, color="#cfd8dc", linewidth=1, zorder=0)
+    previous = None
+    for position, build in zip(positions, builds):
+        if build["cause"] != previous:
+            label = cause_in_words(build["cause"])
+            if not build["explained"] and build["cause"] != "unexplained":
+                label += " (not explained)"
+            axes.annotate(label, xy=(position, build["spend_gap"]), xytext=(4, 8),
+                          textcoords="offset points", fontsize=8.5, color="#37474f")
+            previous = build["cause"]
+    axes.set_xticks(positions, [b["at"] for b in builds], rotation=30, ha="right", fontsize=8)
+    axes.set_xlim(0.5, len(builds) + 1.5)
+    low, high = min(gaps + [0]), max(gaps + [0])
+    margin = (high - low) * 0.15 or 1
+    axes.set_ylim(low - margin, high + margin)
+    axes.yaxis.set_major_formatter(FuncFormatter(lambda y, _: _money(symbol, int(y))))
+    axes.set_ylabel(f"gap, client minus platform ({symbol})")
+    for side in ("top", "right"):
+        axes.spines[side].set_visible(False)
+    figure.suptitle(
+        f"The gap at each of the {len(builds)} builds, from {builds[0]['at']} to {builds[-1]['at']}",
+        x=0.01, ha="left", fontsize=12, fontweight="bold",
+    )
+    now = builds[-1]
+    axes.set_title(
+        f"Now {_money(symbol, now['spend_gap'])}: {cause_in_words(now['cause'])},"
+        f" since build {data['cause_since_build']} ({data['cause_since']}).",
+        loc="left", fontsize=9.5, color="#37474f",
+    )
+    return figure, pyplot
+
+
 CHARTS = {CHART_PNG: _files_figure, GAP_CHART_PNG: _gap_figure}
 
 
 def draw_chart(data: dict, parties: dict, fmt: str, name: str = CHART_PNG) -> bytes:
-    """One chart (CHARTS) as PNG bytes (with the data in a text chunk) or as SVG text."""
-    figure, pyplot = CHARTS[name](data, parties)
+    """One chart (CHARTS, or the history's) as PNG bytes (with the data in a text chunk)
+    or as SVG text."""
+    figure, pyplot = (_history_figure if name == HISTORY_CHART_PNG else CHARTS[name])(data, parties)
     buffer = io.BytesIO()
     if fmt == "png":
         metadata = {"Software": None, CHART_DATA_KEY: json.dumps(data, sort_keys=True)}
@@ -708,6 +797,9 @@ def render(facts: dict, parties: dict) -> dict[str, str]:
         svg = draw_chart(facts["chart"], parties, "svg", name).decode()
         # the SVG goes inline into the page: drop its XML prolog and doctype
         svgs[name] = svg[svg.index("<svg") :]
+    if facts["history"]:
+        svg = draw_chart(facts["history"], parties, "svg", HISTORY_CHART_PNG).decode()
+        svgs[HISTORY_CHART_PNG] = svg[svg.index("<svg") :]
     context = {
         **facts,
         "p": parties,
@@ -715,6 +807,8 @@ def render(facts: dict, parties: dict) -> dict[str, str]:
         "money": lambda value: _money(parties["currency_symbol"], int(value)),
         "chart_svg": svgs[CHART_PNG],
         "gap_chart_svg": svgs[GAP_CHART_PNG],
+        "history_chart_svg": svgs.get(HISTORY_CHART_PNG),
+        "history_chart_png": HISTORY_CHART_PNG,
         "chart_png": CHART_PNG,
         "gap_chart_png": GAP_CHART_PNG,
         "engineer_email": ENGINEER_EMAIL,
@@ -726,10 +820,15 @@ def render(facts: dict, parties: dict) -> dict[str, str]:
     }
 
 
-def write_reports(database: Path, out_dir: Path, parties_file: Path | None = None) -> list[Path]:
-    """Render everything from the warehouse into out_dir; returns the files written."""
+def write_reports(
+    database: Path, out_dir: Path, parties_file: Path | None = None, with_history: bool = True
+) -> list[Path]:
+    """Render everything from the warehouse into out_dir; returns the files written.
+    Without history, the chart over builds is left out whatever the run history holds."""
     parties = load_parties(parties_file)
     facts = collect(database)
+    if not with_history:
+        facts["history"] = None
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
     for name, text in render(facts, parties).items():
@@ -740,6 +839,12 @@ def write_reports(database: Path, out_dir: Path, parties_file: Path | None = Non
         png = out_dir / name
         png.write_bytes(draw_chart(facts["chart"], parties, "png", name))
         written.append(png)
+    history_png = out_dir / HISTORY_CHART_PNG
+    if facts["history"]:
+        history_png.write_bytes(draw_chart(facts["history"], parties, "png", HISTORY_CHART_PNG))
+        written.append(history_png)
+    else:
+        history_png.unlink(missing_ok=True)
     return written
 
 
