@@ -164,3 +164,17 @@ def test_history_outlives_a_full_refresh_and_starts_over_only_when_asked(days) -
     assert [r["invocation_id"] for r in runs] == [
         restarted.one("select invocation_id from marts.recon_summary")["invocation_id"]]
     assert len(history(restarted, "recon_file_history", "source_file")) == 3
+
+
+def test_a_build_that_stops_is_recorded_without_a_verdict(tmp_path) -> None:
+    folder = tmp_path / "inbox"
+    write_case(simulate(500, 3, SEED), folder)
+    with (folder / "delta1.csv").open("a") as delta1:
+        delta1.write("1,2,3,4,5,6\n")  # a line with six fields: the read stops the build
+    stopped = dbt_build(tmp_path / "work", variables={"input_dir": str(folder)})
+    assert stopped.statuses["recon_summary"] == "skipped"
+    [run] = history(stopped, "recon_run_history", "run_started_at")
+    assert run["has_verdict"] is False and run["cause"] is None and run["spend_gap"] is None
+    assert run["first_error"].startswith("base_input_rows_landed: ")
+    assert str(folder / "delta1.csv") in run["first_error"]
+    assert history(stopped, "recon_faults_over_runs", "fault") == []

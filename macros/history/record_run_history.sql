@@ -43,7 +43,26 @@
 
     {%- set has_verdict = outcomes.get('recon_summary') == 'success' %}
     {%- set has_files = outcomes.get('recon_delta_files') == 'success' %}
-    {%- set tests = results | selectattr('node.resource_type', 'equalto', 'test') | list %}
+    {%- set tests = [] %}
+    {%- for result in results if result.node.resource_type == 'test' and result.status | string != 'skipped' %}
+        {%- do tests.append(result) %}
+    {%- endfor %}
+    {#- the first node that errored, the first two lines of its message that say what
+        went wrong (dbt's header "Runtime Error in model ..." and its macro trail left
+        out, as recon/cli.py's first_error does) and the file a reader's error names -#}
+    {%- set errors = [] %}
+    {%- for result in results if result.status | string == 'error' %}
+        {%- set kept = [] %}
+        {%- for line in (result.message or '').split('\n') %}
+            {%- set line = line | trim %}
+            {%- set header = ' Error in ' in line and line.split(' Error in ')[1].split(' ')[0]
+                in ('model', 'test', 'macro', 'seed', 'snapshot', 'operation') %}
+            {%- if line and not line.startswith('>') and not header %}{% do kept.append(line) %}{% endif %}
+        {%- endfor %}
+        {%- set named = kept[:2] %}
+        {%- for line in kept[2:] if line.startswith('file = ') %}{% do named.append(line) %}{% endfor %}
+        {%- do errors.append((result.node.name ~ ': ' ~ named | join(' ')) [:1000]) %}
+    {%- endfor %}
     {%- set not_passed = [] %}
     {%- for result in tests | sort(attribute='node.name') if result.status | string in ('fail', 'error', 'warn') %}
         {%- do not_passed.append(result.node.name ~ ' (' ~ result.status ~ ')') %}
@@ -59,7 +78,7 @@
         insert into {{ relations['recon_run_history'] }} (
             invocation_id, run_started_at, engine, input_folder, has_verdict, delta_files_read,
             {{ verdict_columns | join(', ') }},
-            data_tests_run, data_tests_failed, data_tests_not_passed
+            data_tests_run, data_tests_failed, data_tests_not_passed, first_error
         )
         select
             {{ this_build }},
@@ -77,7 +96,8 @@
             {%- endfor %}
             {{ tests | length }},
             {{ failed | length }},
-            {{ text_literal(not_passed | join(', ')) if not_passed else 'cast(null as string)' }}
+            {{ text_literal(not_passed | join(', ')) if not_passed else 'cast(null as string)' }},
+            {{ text_literal(errors[0]) if errors else 'cast(null as string)' }}
         from (select 1 as this_build) as this_run
         left join (
             {%- if has_verdict %}

@@ -45,7 +45,8 @@ declared as (
         cast(null as bigint) as input_files_not_read,
         cast(null as bigint) as data_tests_run,
         cast(null as bigint) as data_tests_failed,
-        cast(null as string) as data_tests_not_passed
+        cast(null as string) as data_tests_not_passed,
+        cast(null as string) as first_error
 )
 
 select * from declared
