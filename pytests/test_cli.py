@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from pytests.dbt_harness import PROJECT_DIR
-from recon.report import WRITE_UP_FILES
+from recon.report import HISTORY_CHART_PNG, WRITE_UP_FILES, read_chart_data
 from recon.simulator import simulate, write_case
 
 
@@ -56,6 +56,9 @@ def test_a_build_that_stops_shows_no_earlier_verdict(folders, tmp_path: Path) ->
     assert first.returncode == 0, first.stderr
     assert "cause: consistent" in first.stdout
     assert sorted(os.listdir(reports)) == sorted(WRITE_UP_FILES)
+    # the docs site's chart of the gap over builds: this folder's one build so far
+    drawn = read_chart_data(tmp_path / "target" / "assets" / HISTORY_CHART_PNG)
+    assert [(b["spend_gap"], b["cause"]) for b in drawn["builds"]] == [(0, "consistent")]
 
     second = cli(tmp_path, "build", "--input-dir", str(folders["bad"]),
                  "--report-dir", str(reports))

@@ -193,3 +193,22 @@ def test_html_report_shows_the_chart_and_the_tables(docs_site, tmp_path) -> None
     shot = tmp_path / "reconciliation_report.png"
     chromium(page.as_uri(), tmp_path / "profile", screenshot=shot, size=(1200, 2400))
     assert colours(shot) > 50
+
+
+def test_front_page_shows_the_gap_over_the_builds(docs_site, tmp_path) -> None:
+    build, target = docs_site
+    chart = report.write_docs_history_chart(
+        build.database, target / "assets" / report.HISTORY_CHART_PNG)
+    summary = build.one("select spend_gap, cause from marts.recon_summary")
+    [point] = report.read_chart_data(chart)["builds"]
+    assert (point["spend_gap"], point["cause"]) == (summary["spend_gap"], summary["cause"])
+    url = (target / "static_index.html").as_uri() + "#!/overview"
+    dom = chromium(url, tmp_path / "profile")
+    assert f'src="assets/{report.HISTORY_CHART_PNG}"' in dom
+    # the image drawn on the page: its red point (a gap) is on the screenshot
+    shot = tmp_path / "docs_front_page.png"
+    chromium(url, tmp_path / "profile", screenshot=shot, size=(1400, 1800))
+    with Image.open(shot) as image:
+        red = sum(1 for r, g, b, *_ in image.convert("RGB").getdata()
+                  if abs(r - 0xD3) < 12 and abs(g - 0x2F) < 12 and abs(b - 0x2F) < 12)
+    assert red > 20, "the chart of the gap over the builds is not on the front page"

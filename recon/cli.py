@@ -306,6 +306,12 @@ def main(argv: list[str] | None = None) -> int:
             print(f"  {os.path.relpath(path)}")
         if docs_built:
             print(f"  {os.path.relpath(target_path() / 'static_index.html')}  (dbt docs)")
+            from recon.report import HISTORY_CHART_PNG, write_docs_history_chart
+
+            chart = write_docs_history_chart(
+                warehouse_path(args.target), target_path() / "assets" / HISTORY_CHART_PNG)
+            if chart:
+                print(f"  {os.path.relpath(chart)}  (the docs' chart of the gap over builds)")
         else:
             print("  dbt docs generate failed: no docs site")
             success = False

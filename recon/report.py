@@ -329,18 +329,7 @@ def collect(database: Path) -> dict:
             "select min(entry_path) from marts.recon_input_folder_entries"
         ).fetchone()[0]
         queries = reproduction_queries(connection, summary, examples)
-        builds = _rows(
-            connection,
-            """
-            select run_started_at, invocation_id, spend_gap, cause, explained, delta_files
-            from marts.recon_run_history
-            where has_verdict and input_folder in (
-                select input_folder from marts.recon_run_history where invocation_id = ?
-            )
-            order by run_started_at, invocation_id
-            """,
-            [summary["invocation_id"]],
-        )
+        builds = folder_builds(connection, summary["invocation_id"])
 
     for file in files:
         file["held_instead"] = [
@@ -384,12 +373,29 @@ def collect(database: Path) -> dict:
     }
 
 
-def history_data(builds: list[dict], summary: dict) -> dict | None:
+def folder_builds(connection: duckdb.DuckDBPyConnection, invocation_id: str) -> list[dict]:
+    """The builds of the run history that read the input folder this build read, with a
+    verdict, oldest first."""
+    return _rows(
+        connection,
+        """
+        select run_started_at, invocation_id, spend_gap, cause, explained, delta_files
+        from marts.recon_run_history
+        where has_verdict and input_folder in (
+            select input_folder from marts.recon_run_history where invocation_id = ?
+        )
+        order by run_started_at, invocation_id
+        """,
+        [invocation_id],
+    )
+
+
+def history_data(builds: list[dict], summary: dict, min_builds: int = 2) -> dict | None:
     """The gap at each build of this build's input folder the run history holds
-    (recon_run_history), for the chart over builds; None unless it holds two builds or
-    more and ends with the build whose marts the rest of the write-up reads (a history
-    that does not is not this build's)."""
-    if len(builds) < 2 or builds[-1]["invocation_id"] != summary["invocation_id"]:
+    (recon_run_history), for the chart over builds; None unless it holds min_builds
+    builds or more and ends with the build whose marts the rest of the write-up reads (a
+    history that does not is not this build's)."""
+    if len(builds) < min_builds or not builds or builds[-1]["invocation_id"] != summary["invocation_id"]:
         return None
     points = [
         {
@@ -667,10 +673,11 @@ def _history_figure(data: dict, parties: dict):
     axes.set_ylabel(f"gap, client minus platform ({symbol})")
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
-    figure.suptitle(
-        f"The gap at each of the {len(builds)} builds, from {builds[0]['at']} to {builds[-1]['at']}",
-        x=0.01, ha="left", fontsize=12, fontweight="bold",
-    )
+    if len(builds) == 1:
+        title = f"The gap at the one build of this folder so far, {builds[0]['at']}"
+    else:
+        title = f"The gap at each of the {len(builds)} builds, from {builds[0]['at']} to {builds[-1]['at']}"
+    figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     now = builds[-1]
     axes.set_title(
         f"Now {_money(symbol, now['spend_gap'])}: {cause_in_words(now['cause'])},"
@@ -846,6 +853,22 @@ def write_reports(
     else:
         history_png.unlink(missing_ok=True)
     return written
+
+
+def write_docs_history_chart(database: Path, out: Path, parties_file: Path | None = None) -> Path | None:
+    """The chart over builds for the docs site's front page (models/_docs.md shows
+    assets/spend_gap_over_builds.png beside the site): from the first build of the folder
+    on, one point per build. None, and any earlier chart removed, when the warehouse holds
+    no verdict of its last build's."""
+    with duckdb.connect(str(database), read_only=True) as connection:
+        summary = _rows(connection, "select * from marts.recon_summary")[0]
+        data = history_data(folder_builds(connection, summary["invocation_id"]), summary, min_builds=1)
+    if data is None:
+        out.unlink(missing_ok=True)
+        return None
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(draw_chart(data, load_parties(parties_file), "png", HISTORY_CHART_PNG))
+    return out
 
 
 def default_database() -> Path:
