@@ -23,6 +23,20 @@ PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "tests",
 DEFAULT_INPUT_DIR = Path("data") / "johnnys-jeans-replica"
 
 
+# each history mart: the columns that name a build or its folder, and its times
+HISTORY_MARTS = {
+    "recon_run_history": (["invocation_id", "run_started_at", "input_folder"], []),
+    "recon_file_history": (["invocation_id", "run_started_at"], []),
+    "recon_file_status_over_runs": (
+        ["input_folder"],
+        ["first_seen_at", "last_seen_at", "missing_since", "first_fault_at", "fixed_at",
+         "first_changed_at"]),
+    "recon_faults_over_runs": (
+        ["input_folder", "first_seen_invocation_id"],
+        ["first_seen_at", "last_seen_at", "cleared_at"]),
+}
+
+
 def mart_select(table: str, across_folders: bool = False) -> str:
     """A query for a mart's rows as two builds of the same inputs must agree on them: all
     but the invocation that built recon_summary, and, between two folders holding the
@@ -39,6 +53,13 @@ def mart_select(table: str, across_folders: bool = False) -> str:
             "select * replace (case when input_kind = 'delta' then source_file end"
             " as source_file) from marts.recon_quarantined_rows"
         )
+    if table in HISTORY_MARTS:
+        # the run history: each build's own id, time and folder left out, the times of
+        # the views over it compared by whether they are set
+        excluded, timed = HISTORY_MARTS[table]
+        replaced = ", ".join(f"({column} is not null) as {column}" for column in timed)
+        return (f"select * exclude ({', '.join(excluded)})"
+                + (f" replace ({replaced})" if replaced else "") + f" from marts.{table}")
     excluded = []
     if table == "recon_summary":
         excluded.append("invocation_id")
