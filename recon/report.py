@@ -379,7 +379,7 @@ def folder_builds(connection: duckdb.DuckDBPyConnection, invocation_id: str) -> 
     return _rows(
         connection,
         """
-        select run_started_at, invocation_id, spend_gap, cause, explained, delta_files
+        select run_started_at, invocation_id, spend_gap, cause, explained
         from marts.recon_run_history
         where has_verdict and input_folder in (
             select input_folder from marts.recon_run_history where invocation_id = ?
@@ -395,7 +395,7 @@ def history_data(builds: list[dict], summary: dict, min_builds: int = 2) -> dict
     (recon_run_history), for the chart over builds; None unless it holds min_builds
     builds or more and ends with the build whose marts the rest of the write-up reads (a
     history that does not is not this build's)."""
-    if len(builds) < min_builds or not builds or builds[-1]["invocation_id"] != summary["invocation_id"]:
+    if len(builds) < max(min_builds, 1) or builds[-1]["invocation_id"] != summary["invocation_id"]:
         return None
     points = [
         {
@@ -403,7 +403,6 @@ def history_data(builds: list[dict], summary: dict, min_builds: int = 2) -> dict
             "spend_gap": int(b["spend_gap"]),
             "cause": b["cause"],
             "explained": bool(b["explained"]),
-            "delta_files": int(b["delta_files"]),
         }
         for b in builds
     ]
