@@ -1,8 +1,9 @@
 {% macro row_position() %}
-    {#- A row's place in the table it is selected from, counting from 0 in the order the
-        rows were written: how base_input_rows numbers the lines of the rows landed in
-        file order. Valid on a table written once and never updated, as dbt writes
-        them. -#}
+    {#- A row's place in the table it is selected from, in the order the rows were
+        written: how base_input_rows numbers the lines of the rows landed in file order.
+        Valid on a table whose rows are only appended and deleted, never updated: DuckDB
+        appends after every row already written and keeps a row's rowid through deletes
+        and checkpoints, so the rows of one append stay consecutive and in order. -#}
     rowid
 {%- endmacro %}
 

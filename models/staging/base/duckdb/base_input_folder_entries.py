@@ -31,6 +31,7 @@ SCHEMA = (
     ("entry_type", "varchar"),
     ("is_symlink", "boolean"),
     ("size_bytes", "bigint"),
+    ("modified_ns", "bigint"),
     ("input_kind", "varchar"),
     ("matches_name_exactly", "boolean"),
     ("file_format", "varchar"),
@@ -45,25 +46,27 @@ SCHEMA = (
 
 def entry_type(path):
     """What the entry is, following a symbolic link: file, folder, fifo, socket, device,
-    broken link or link loop; and whether it is a link."""
+    broken link or link loop; whether it is a link; and, for a regular file, its size and
+    modification time (ns), by which a later build knows it has not changed since it was
+    last read (base_input_file_probes)."""
     try:
         is_link = stat.S_ISLNK(os.lstat(path).st_mode)
     except OSError as error:
-        return f"unlistable ({error.strerror})", False, None
+        return f"unlistable ({error.strerror})", False, None, None
     try:
         info = os.stat(path)
     except OSError as error:
-        return ("link loop" if error.errno == errno.ELOOP else "broken link"), is_link, None
+        return ("link loop" if error.errno == errno.ELOOP else "broken link"), is_link, None, None
     mode = info.st_mode
     if stat.S_ISREG(mode):
-        return "file", is_link, info.st_size
+        return "file", is_link, info.st_size, info.st_mtime_ns
     if stat.S_ISDIR(mode):
-        return "folder", is_link, None
+        return "folder", is_link, None, None
     if stat.S_ISFIFO(mode):
-        return "fifo", is_link, None
+        return "fifo", is_link, None, None
     if stat.S_ISSOCK(mode):
-        return "socket", is_link, None
-    return "device", is_link, None
+        return "socket", is_link, None, None
+    return "device", is_link, None, None
 
 
 def unreadable_reason(path):
@@ -116,9 +119,9 @@ def list_entries(folder, delta_glob, summary_names):
     entries = []
     for name in names:
         path = os.path.join(folder, name)
-        kind, is_link, size = entry_type(path)
+        kind, is_link, size, modified_ns = entry_type(path)
         entry = {"entry_name": name, "entry_path": path, "entry_type": kind,
-                 "is_symlink": is_link, "size_bytes": size}
+                 "is_symlink": is_link, "size_bytes": size, "modified_ns": modified_ns}
         stem, file_format = split_format(name)
         # the name as matched: a gzipped file by its name less .gz
         plain = name[:-3] if name.lower().endswith(".gz") and len(name) > 3 else name

@@ -1,8 +1,9 @@
 -- Every row of every input file with its file and physical line: base_input_rows_landed,
 -- which stores the rows in the order read, plus each file's name, kind and place in the
--- drop order (base_input_folder_entries) and each row's line number.
--- The line is counted from the row's place in the landed table: the file's first row is
--- line 2, under the header. DuckDB's reader skips blank lines, so a row below blank lines
+-- drop order (base_input_folder_entries, through the file's landing_key in
+-- base_input_file_lines) and each row's line number.
+-- The line is counted from the row's place among its file's rows in the landed table:
+-- the file's first row is line 2, under the header. DuckDB's reader skips blank lines, so a row below blank lines
 -- sits that many lines lower (base_input_file_lines has them); blank lines after a file's
 -- last row move nothing, and when no file has a blank line between rows this view has
 -- no join for them at all.
@@ -30,21 +31,33 @@ files as (
 
 -- its own scan of the landed table, not of the CTE above: a CTE read twice is
 -- materialised, a copy every read of this view would pay for (BENCHMARKS.md)
-file_starts as (
+landed_files as (
     select
-        file_index,
+        landing_key,
         min({{ row_position() }}) as first_row_position
     from {{ ref('base_input_rows_landed') }}
-    group by file_index
+    group by landing_key
+),
+
+-- each landed file that is read now, with its place among the files read
+file_starts as (
+    select
+        file_lines.file_index,
+        landed_files.landing_key,
+        landed_files.first_row_position
+    from landed_files
+    inner join {{ file_lines }} as file_lines
+        on landed_files.landing_key = file_lines.landing_key
 ),
 
 numbered as (
     select
         landed.*,
+        file_starts.file_index,
         -- the row's place among the file's lines that are not blank, the header first
         landed.row_position - file_starts.first_row_position + 2 as nonblank_line_number
     from landed
-    inner join file_starts on landed.file_index = file_starts.file_index
+    inner join file_starts on landed.landing_key = file_starts.landing_key
 ),
 
 {%- if blank_lines_between_rows %}

@@ -1,6 +1,17 @@
-"""Every input file to be read, looked at line by line before its rows are parsed: its
-first line (the header), how many physical lines it has, which of them are blank, and how
-many data rows that leaves; for Parquet, its columns and the row count in its footer.
+"""Every version of every input file this warehouse has read, looked at line by line
+before its rows are parsed: its content fingerprint, its first line (the header), how
+many physical lines it has, which of them are blank, and how many data rows that leaves;
+for Parquet, its columns and the row count in its footer. base_input_file_lines is the
+view of the files in the folder now.
+
+Incremental: a file is probed once per version, a version being its path, size and
+modification time (base_input_folder_entries). A file not touched since the last build
+is not opened again; a new or rewritten one is read whole, once for its SHA-256 and once
+for its lines. Its landing_key, from its name and its content's hash, is what the rows
+landed from it are known by (base_input_rows_landed): a file rewritten with the same
+bytes keeps its key and is not read again, one re-sent with changes gets a new one. Rows
+of versions no longer in the folder stay here (a few per changed file) and are never
+joined; `dbt build --full-refresh` starts over.
 
 These counts come from a read that splits lines only, so they hold the parsed rows to
 account (test input_rows_are_conserved), and the blank lines, which DuckDB's CSV reader
@@ -13,8 +24,14 @@ the build with it. Paths reach DuckDB as bound parameters, spelled for its reade
 (base_input_folder_entries.reader_path), never as SQL text or as a pattern.
 """
 
+import hashlib
+
 SCHEMA = (
-    ("file_index", "bigint"),
+    ("entry_path", "varchar"),
+    ("size_bytes", "bigint"),
+    ("modified_ns", "bigint"),
+    ("content_sha256", "varchar"),
+    ("landing_key", "bigint"),
     ("header_line", "varchar"),
     ("header_columns", "varchar[]"),
     ("line_count", "bigint"),
@@ -60,10 +77,24 @@ def header_columns(header):
     return [name.strip().strip('"') for name in header.lstrip("\ufeff").split(",")]
 
 
+def content_hashes(entry):
+    """(hex SHA-256 of the file's bytes, landing key): the key is 64 bits of the hash of
+    the file's name and that digest, so that two files with the same bytes under two
+    names land apart."""
+    digest = hashlib.sha256()
+    with open(entry["entry_path"], "rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    content = digest.hexdigest()
+    keyed = hashlib.sha256(f"{entry['entry_name']}\0{content}".encode()).digest()
+    return content, int.from_bytes(keyed[:8], "big", signed=True)
+
+
 def probe(session, entry):
-    row = {"file_index": entry["file_index"]}
+    row = {name: entry[name] for name in ("entry_path", "size_bytes", "modified_ns")}
     path = entry["reader_path"]
     try:
+        row["content_sha256"], row["landing_key"] = content_hashes(entry)
         if entry["file_format"] == "parquet":
             (count,) = session.execute(
                 "select num_rows from parquet_file_metadata($path)", {"path": path}).fetchone()
@@ -94,17 +125,26 @@ def probe(session, entry):
     return row
 
 
+VERSION = ("entry_path", "size_bytes", "modified_ns")
+
+
 def model(dbt, session):
-    dbt.config(materialized="table")
+    # its YAML adds a post-hook: drop_python_increment_tables
+    dbt.config(materialized="incremental", incremental_strategy="append")
     files = dbt.ref("base_input_folder_entries").filter("file_index is not null")
     columns = files.columns
-    rows = [probe(session, dict(zip(columns, values)))
-            for values in files.order("file_index").fetchall()]
+    entries = [dict(zip(columns, values)) for values in files.order("file_index").fetchall()]
+    probed = set()
+    if dbt.is_incremental:
+        probed = set(session.execute(
+            f"select {', '.join(VERSION)} from {dbt.this}").fetchall())
+    rows = [probe(session, entry) for entry in entries
+            if tuple(entry[name] for name in VERSION) not in probed]
     declared = ", ".join(f"{name} {sql_type}" for name, sql_type in SCHEMA)
-    session.execute(f"create or replace temp table input_file_lines ({declared})")
+    session.execute(f"create or replace temp table input_file_probes ({declared})")
     if rows:
         session.executemany(
-            f"insert into input_file_lines values ({', '.join('?' for _ in SCHEMA)})",
+            f"insert into input_file_probes values ({', '.join('?' for _ in SCHEMA)})",
             [[row.get(name) for name, _ in SCHEMA] for row in rows],
         )
-    return session.table("input_file_lines")
+    return session.table("input_file_probes")
