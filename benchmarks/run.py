@@ -23,6 +23,12 @@ tools taking turns, ``--repeat`` times (``--repeat-large`` at 5,000,000 users an
   read first, as the case reads D_0..D_4), and the
   sums of the result and of both summaries.
 * ``datacompy``: ``datacompy.Compare`` of the two summaries on user_id, read with pandas.
+* ``daily`` (only when named in ``--tools``): the day's step of a warehouse built daily.
+  Untimed, a fresh warehouse is built on the day before (the case's first files - 1
+  delta files and that day's two summaries, the case of files - 1 files); then the last
+  delta file and the day's new summaries arrive, and the incremental ``dbt build`` of
+  the same warehouse is timed: it reads only the three new files (base_input_rows_landed)
+  and rebuilds everything after them.
 * ``spark`` and ``spark-1core`` (only when named in ``--tools``): the same build on Spark,
   ``python -m recon.spark_marts`` (``dbt build --target spark`` in a local session, its
   marts then copied into DuckDB, as ``python -m recon.cli build --target spark`` does), on
@@ -59,11 +65,11 @@ from importlib import metadata
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-TOOLS = ("project", "scan", "script", "pandas", "datacompy", "spark", "spark-1core")
+TOOLS = ("project", "daily", "scan", "script", "pandas", "datacompy", "spark", "spark-1core")
 # Spark takes minutes where the others take seconds: measured only when named in --tools
 DEFAULT_TOOLS = ("project", "scan", "script", "pandas", "datacompy")
 SPARK_MASTERS = {"spark": "local[*]", "spark-1core": "local[1]"}
-BUILDS = ("project", *SPARK_MASTERS)
+BUILDS = ("project", "daily", *SPARK_MASTERS)
 LARGE = 5_000_000
 COLUMNS = ("user_id", "total_spend", "count_saved_items", "loyalty_credits", "batch_id")
 PLATFORM_FILE = "AIQ-user-summary.csv"
@@ -78,18 +84,28 @@ def case_dir(data_dir: Path, users: int, files: int, seed: int, skip: int) -> Pa
     return data_dir / f"u{users}_f{files}_s{seed}_skip{skip}"
 
 
-def ensure_case(folder: Path, users: int, files: int, seed: int, skip: int) -> dict:
-    """Write the simulated case into folder unless a complete one is there; its ground truth."""
+def ensure_case(folder: Path, users: int, files: int, seed: int, skip: int,
+                before: Path | None = None) -> dict:
+    """Write the simulated case into folder unless a complete one is there; its ground
+    truth. With `before`, the complete case of the day before (files - 1 files, the same
+    seed and skip), only the last delta file and the summaries are written: the earlier
+    deltas are the same files, linked."""
     done = folder / "truth.json"
     if done.exists():
         return json.loads(done.read_text())
     if folder.exists():
         shutil.rmtree(folder)
-    from recon.simulator import Fault, simulate, write_case
+    from recon.simulator import Fault, simulate, write_case, write_latest
 
     started = time.perf_counter()
     case = simulate(users, files, seed, fault=Fault(skip_files=(skip,)))
-    write_case(case, folder, fmt="csv")
+    if before is not None:
+        folder.mkdir(parents=True)
+        for path in delta_paths(before):
+            os.link(path, folder / path.name)
+        write_latest(case, folder, fmt="csv")
+    else:
+        write_case(case, folder, fmt="csv")
     truth = asdict(case.truth) | {"gap": case.truth.gap}
     truth["generated_seconds"] = round(time.perf_counter() - started, 1)
     done.write_text(json.dumps(truth))
@@ -345,7 +361,27 @@ def folder_bytes(folder: Path) -> int:
     return total
 
 
-def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path, project: Path) -> Run:
+def build_day_before(project: Path, before: Path, folder: Path, workdir: Path) -> Path:
+    """The daily tool's untimed part: a fresh warehouse built on the day before's files
+    (linked into workdir/inbox), then the day's new files linked in (the last delta file
+    and both summaries, which replace the day before's). The inbox to time the build on."""
+    inbox = workdir / "inbox"
+    shutil.rmtree(inbox, ignore_errors=True)
+    inbox.mkdir(parents=True)
+    for path in before.glob("*.csv"):
+        os.link(path, inbox / path.name)
+    subprocess.run(project_command(project, inbox, workdir), cwd=PROJECT_DIR,
+                   env=project_env(workdir), stdout=subprocess.DEVNULL, check=False)
+    new = [path for path in folder.glob("*.csv") if not (before / path.name).exists()
+           or not path.samefile(before / path.name)]
+    for path in new:
+        (inbox / path.name).unlink(missing_ok=True)
+        os.link(path, inbox / path.name)
+    return inbox
+
+
+def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path, project: Path,
+            before: Path | None = None) -> Run:
     """Run one tool in a child process; its wall time and peak resident memory."""
     if tool in BUILDS:
         workdir = build_workdir(workdir, tool)
@@ -353,6 +389,8 @@ def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path,
         for stale in stale_paths:
             path = workdir / stale
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+        if tool == "daily":
+            folder = build_day_before(project, before, folder, workdir)
         command, env = project_command(project, folder, workdir, tool=tool), project_env(workdir, tool)
     else:
         shutil.rmtree(workdir / "spill", ignore_errors=True)
@@ -371,7 +409,7 @@ def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path,
     load_before = os.getloadavg()[0]
     started = time.perf_counter()
     child = subprocess.Popen(command, cwd=PROJECT_DIR, env=env, stdout=log, stderr=subprocess.STDOUT)
-    if tool in ("project", "script"):
+    if tool in ("project", "daily", "script"):
         watcher.start()
     _, status, usage = os.wait4(child.pid, 0)
     wall = time.perf_counter() - started
@@ -511,7 +549,7 @@ def table(rows: list[dict]) -> str:
             continue
         cpu_ratio = f"{row['cpu_x_scan']:.1f}" if row["cpu_x_scan"] else "-"
         ratio = f"{row['x_scan']:.1f}" if row["x_scan"] else "-"
-        spill = gib(row["spill_peak_max"]) if row["tool"] in ("project", "script") else "-"
+        spill = gib(row["spill_peak_max"]) if row["tool"] in ("project", "daily", "script") else "-"
         lines.append(
             f"| {row['users']:,} | {row['delta_rows']:,} | {row['csv_bytes'] / 1e9:.2f}"
             f" | {row['tool']} | {row['runs']} | {row['wall_median']:.2f}"
@@ -540,6 +578,17 @@ def targets(rows: list[dict]) -> str:
             checks.append((f"project faster than {tool}", ratio < 1, f"{ratio:.2f}x {tool}'s time"))
     peak = project["peak_rss_max"] / 2**30
     checks.append(("project peak memory under 8 GB", peak < 8, f"{peak:.2f} GiB"))
+    if "daily" in at:
+        daily = at["daily"]
+        ratio = daily["wall_median"] / project["wall_median"]
+        checks.append(("the daily step at most 30% of the full build", ratio <= 0.3,
+                       f"{ratio:.0%} of its time"))
+        if "pandas" in at:
+            ratio = daily["wall_median"] / at["pandas"]["wall_median"]
+            checks.append(("the daily step faster than pandas", ratio < 1,
+                           f"{ratio:.2f}x pandas's time"))
+        peak = daily["peak_rss_max"] / 2**30
+        checks.append(("the daily step's peak memory under 8 GB", peak < 8, f"{peak:.2f} GiB"))
     lines = [f"Targets at {largest:,} users:", ""]
     lines += [f"- {'met' if ok else 'NOT met'}: {name} ({value})" for name, ok, value in checks]
     return "\n".join(lines)
@@ -674,7 +723,13 @@ def main(argv: list[str] | None = None) -> int:
     for users in sizes:
         folder = case_dir(args.data_dir, users, args.files, args.seed, skip)
         print(f"\n== {users:,} users x {args.files} files: {folder}", flush=True)
-        truth = ensure_case(folder, users, args.files, args.seed, skip)
+        before = None
+        if "daily" in tools:
+            # the day before: the same stream less its last delta file
+            before = case_dir(args.data_dir, users, args.files - 1, args.seed, skip)
+            ensure_case(before, users, args.files - 1, args.seed, skip)
+            warm(before)
+        truth = ensure_case(folder, users, args.files, args.seed, skip, before)
         cases[users] = {
             "truth": truth,
             "delta_rows": sum(f["rows"] for f in truth["files"]),
@@ -694,7 +749,7 @@ def main(argv: list[str] | None = None) -> int:
         repeat = args.repeat_large if users >= LARGE else args.repeat
         for repetition in range(1, repeat + 1):
             for tool in tools:
-                run = measure(tool, users, repetition, folder, workdir, project)
+                run = measure(tool, users, repetition, folder, workdir, project, before)
                 runs.append(run)
                 print(f"  {tool:<10} run {repetition}: {run.wall_seconds:8.2f} s,"
                       f" peak {gib(run.peak_rss_bytes)} GiB, exit {run.exit_code}", flush=True)
