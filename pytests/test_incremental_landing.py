@@ -203,3 +203,19 @@ def test_a_file_changed_or_gone_is_named(days, day) -> None:
     changed, gone = CHANGES[DAYS[day]]
     assert sorted(name for name, what in warned if what.startswith("changed")) == sorted(changed)
     assert sorted(name for name, what in warned if what == "no longer read") == sorted(gone)
+
+
+def test_a_warehouse_landed_by_an_earlier_version_asks_for_a_full_refresh(tmp_path) -> None:
+    """A warehouse whose landed rows are known by file_index, as every build wrote them
+    before the landing was incremental, is not appended to: the build stops, saying what
+    to run."""
+    first = dbt_build(tmp_path, extra_args=("--select", "+base_input_rows_landed"))
+    assert not first.errors(), first.errors()
+    with __import__("duckdb").connect(str(first.database)) as connection:
+        connection.execute(f"alter table {LANDED} rename column landing_key to file_index")
+    again = dbt_build(tmp_path, extra_args=("--select", "base_input_rows_landed"))
+    assert "written by an earlier version of this project" in again.errors()
+    assert "dbt build --full-refresh" in again.errors()
+    refreshed = dbt_build(tmp_path, extra_args=("--select", "base_input_rows_landed",
+                                                "--full-refresh"))
+    assert not refreshed.errors(), refreshed.errors()

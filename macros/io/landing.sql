@@ -18,6 +18,13 @@
         {%- do keys.update({row[0] | int: row[1] | int}) -%}
     {%- endfor -%}
     {%- set landed = [] -%}
+    {%- if is_incremental() and 'landing_key' not in adapter.get_columns_in_relation(this)
+        | map(attribute='name') | map('lower') | list -%}
+        {{ exceptions.raise_compiler_error(this ~ " was written by an earlier version of"
+            ~ " this project, which read every file in every build: its rows are not known"
+            ~ " by landing_key. Run `dbt build --full-refresh` once to read every file again"
+            ~ " (the run history is kept).") }}
+    {%- endif -%}
     {%- if is_incremental() -%}
         {%- for row in run_query("select landing_key from " ~ this
             ~ " group by landing_key").rows -%}

@@ -3,10 +3,10 @@
 -- drop order (base_input_folder_entries, through the file's landing_key in
 -- base_input_file_lines) and each row's line number.
 -- The line is counted from the row's place among its file's rows in the landed table:
--- the file's first row is line 2, under the header. DuckDB's reader skips blank lines, so a row below blank lines
--- sits that many lines lower (base_input_file_lines has them); blank lines after a file's
--- last row move nothing, and when no file has a blank line between rows this view has
--- no join for them at all.
+-- the file's first row is line 2, under the header. DuckDB's reader skips blank lines,
+-- so a row below blank lines sits that many lines lower (base_input_file_lines has
+-- them); blank lines after a file's last row move nothing, and when no file has a blank
+-- line between rows this view has no join for them at all.
 
 {{ config(materialized='view') }}
 
