@@ -9,7 +9,12 @@ users dropped (every delta but the first changes); a file re-sent with one row c
 and one with a value that does not parse; every file rewritten with the same bytes, one
 deleted and a second file with a drop number taken; the chosen file of that number
 deleted, so the second one is read; a new stream with a file never loaded, the deleted
-files back. Then a full refresh of the same warehouse."""
+files back; the stream's next file at the end, with new summaries; the summaries alone
+re-exported. Then a full refresh of the same warehouse.
+
+The delta ranking is incremental too: on the days only new delta files arrive after the
+ones ranked, only their users are ranked again; on every other day every user is, and
+the log says why. The ranked versions equal a fresh build's every day."""
 
 from __future__ import annotations
 
@@ -28,13 +33,16 @@ from recon.simulator import (
     PLATFORM_EXTRA_USERS,
     PLATFORM_MISSING_USERS,
     Fault,
+    case_file_names,
     simulate,
     write_case,
+    write_latest,
 )
 
 USERS = 600
 SEED = 23
 LANDED = "staging.base_input_rows_landed"
+RANKED = "intermediate.int_delta_versions_ranked"
 
 
 def marts(build: Build) -> list[str]:
@@ -52,6 +60,16 @@ def files_read(log: str) -> str:
     """What a build's landing said it reads: "<n> of <m>"."""
     (said,) = re.findall(r"base_input_rows_landed: (\d+ of \d+) input files to read", log)
     return said
+
+
+def ranking(log: str) -> str:
+    """What a build's delta ranking said it ranks: the new files whose users it ranked
+    again (`new: delta7`, `new: none`), or `everyone` with the reason."""
+    (said,) = re.findall(r"\]: int_delta_versions_ranked: (.*)", log)
+    new = re.fullmatch(r"the users of \d+ new delta files ranked \((.*)\),.*", said)
+    if new:
+        return f"new: {new.group(1)}"
+    return "new: none" if said.startswith("no new delta file") else said
 
 
 def edit_row(path: Path, line: int, column: int, value: str) -> None:
@@ -74,16 +92,17 @@ def day_changes(inbox: Path, staging: Path):
         for name in names:
             shutil.copyfile(folder / name, inbox / name)
 
-    summaries = ("AIQ-user-summary.csv", "Johnny-user-summary.csv")
+    summaries = case_file_names(0)
 
     def cut_short_and_users_added():
         first = case(5, Fault(truncate_file=(1, 40), users_added=3), "first")
         copy(first, "delta0.csv", "delta1.csv", "delta2.csv", "delta4.csv", *summaries)
-        return "6 of 6"
+        return "6 of 6", "every user ranked: a first build or a full refresh"
 
     def late_file():
         copy(staging / "first", "delta3.csv")
-        return "1 of 7"
+        return "1 of 7", ("every user ranked: delta4 is delta file 5 in drop order,"
+                          " 4 when it was ranked: a file arrived before it")
 
     def stream_re_sent():
         second = case(6, Fault(last_arrival_wins=True, stale_client_export=3,
@@ -91,31 +110,46 @@ def day_changes(inbox: Path, staging: Path):
         shutil.copytree(second, inbox, dirs_exist_ok=True)
         # delta0 has nothing to re-send: the same bytes, not read again
         assert (inbox / "delta0.csv").read_bytes() == (staging / "first" / "delta0.csv").read_bytes()
-        return "7 of 8"
+        return "7 of 8", CHANGED % "delta1"
 
     def one_row_changed_and_one_bad_value():
         edit_row(inbox / "delta1.csv", 2, 1, "12345")
         edit_row(inbox / "delta4.csv", 3, 2, "10.5")
-        return "2 of 8"
+        return "2 of 8", CHANGED % "delta1"
 
     def rewritten_deleted_and_a_second_number():
         for path in inbox.iterdir():
             path.write_bytes(path.read_bytes())
         (inbox / "delta2.csv").unlink()
         shutil.copyfile(inbox / "delta5.csv", inbox / "delta3 (1).csv")
-        return "0 of 7"
+        return "0 of 7", CHANGED % "delta2"
 
     def chosen_file_deleted():
         (inbox / "delta3.csv").unlink()
-        return "1 of 7"
+        return "1 of 7", CHANGED % "delta3"
 
     def new_stream_with_a_file_not_loaded():
-        write_case(simulate(USERS, 7, SEED, fault=Fault(skip_files=(5,))), inbox)
-        return "8 of 9"
+        write_case(simulate(USERS, 7, SEED, fault=NOT_LOADED), inbox)
+        return "8 of 9", CHANGED % "delta1"
+
+    def next_file_at_the_end():
+        write_latest(simulate(USERS, 8, SEED, fault=NOT_LOADED), inbox)
+        return "3 of 10", "new: delta7"
+
+    def summaries_re_exported():
+        write_latest(simulate(USERS, 8, SEED, fault=NOT_LOADED), staging / "crlf", crlf=True)
+        copy(staging / "crlf", *summaries)
+        return "2 of 10", "new: none"
 
     return [cut_short_and_users_added, late_file, stream_re_sent,
             one_row_changed_and_one_bad_value, rewritten_deleted_and_a_second_number,
-            chosen_file_deleted, new_stream_with_a_file_not_loaded]
+            chosen_file_deleted, new_stream_with_a_file_not_loaded, next_file_at_the_end,
+            summaries_re_exported]
+
+
+NOT_LOADED = Fault(skip_files=(5,))
+# the ranking's reason when a delta file ranked before is changed or gone
+CHANGED = "every user ranked: %s, ranked before, has changed or is no longer read"
 
 
 @pytest.fixture(scope="module")
@@ -133,19 +167,22 @@ def days(tmp_path_factory) -> list[dict]:
                       for mart in marts(build)},
             "tests": build.data_tests(),
             "landed": build.query(f"select * exclude (landing_key) from {LANDED} order by all"),
+            "ranked": build.query(f"select * from {RANKED} order by all"),
         }
 
-    def build_day(expected_reads: str, *extra: str) -> dict:
+    def build_day(expected: tuple[str, str], *extra: str) -> dict:
         logged = len(dbt_log(daily))
         incremental = dbt_build(daily, variables=variables, extra_args=extra)
         assert not incremental.errors(), incremental.errors()
         fresh = seen(dbt_build(root / "fresh", variables=variables))
         shutil.rmtree(root / "fresh")
-        return {"expected_reads": expected_reads, "log": dbt_log(daily)[logged:],
+        return {"expected_reads": expected[0], "expected_ranking": expected[1],
+                "log": dbt_log(daily)[logged:],
                 "incremental": seen(incremental), "fresh": fresh}
 
     results = [build_day(change()) for change in day_changes(inbox, root / "cases")]
-    results.append(build_day("9 of 9", "--full-refresh"))
+    results.append(build_day(("10 of 10", "every user ranked: a first build or a full refresh"),
+                             "--full-refresh"))
     return results
 
 
@@ -162,11 +199,20 @@ def test_an_incremental_build_equals_a_fresh_one(days, day) -> None:
     assert incremental["tests"] == fresh["tests"]
     # no row of a file no longer read stays behind, and none is landed twice
     assert incremental["landed"] == fresh["landed"]
+    # every user's ranked versions, kept or ranked again
+    assert incremental["ranked"] == fresh["ranked"]
 
 
 @pytest.mark.parametrize("day", range(len(DAYS)), ids=DAYS)
 def test_each_build_reads_only_the_files_it_has_not_read(days, day) -> None:
     assert files_read(days[day]["log"]) == days[day]["expected_reads"]
+
+
+@pytest.mark.parametrize("day", range(len(DAYS)), ids=DAYS)
+def test_each_build_ranks_again_only_the_users_of_new_files(days, day) -> None:
+    """Only the users of delta files arriving after the ones ranked are ranked again; a
+    file arriving before others, changed or gone, ranks every user, naming the file."""
+    assert ranking(days[day]["log"]) == days[day]["expected_ranking"]
 
 
 def test_the_days_cover_every_fault_class(days) -> None:
@@ -191,6 +237,8 @@ CHANGES = {
     "chosen_file_deleted": ([], ["delta3"]),
     "new_stream_with_a_file_not_loaded": (["delta1", "delta4", "delta5", *SUMMARIES],
                                           ["delta3 (1)"]),
+    "next_file_at_the_end": (SUMMARIES, []),
+    "summaries_re_exported": (SUMMARIES, []),
 }
 
 

@@ -14,15 +14,38 @@
 -- user's partition, an aggregate over the same partition, not a second ordering. Only
 -- the columns the ranking and the replay need are carried through it; the file's name
 -- is added downstream from its position.
+-- Incremental where the input is landed incrementally (DuckDB): a build where delta files
+-- only arrive after the ones ranked before ranks again only the users the new files hold
+-- (every row of each, from every file), deleting their earlier rows first; any other
+-- change to the delta files ranks every user again, and the log says why
+-- (macros/reconciliation/ranking_increment.sql). A ranking is a function of the user's
+-- rows alone, so a user no new file holds keeps the rows, ranks and flags it had.
+
+{{ config(
+    materialized='incremental' if target.type == 'duckdb' else 'table',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    pre_hook="{{ delete_versions_ranked_again() }}",
+    post_hook="{{ record_ranked_delta_files() }}",
+) }}
 
 {#- the order rows arrived in, as one number: file first, then line -#}
 {%- set arrival_order = "file_position * 4294967296 + source_line_number" %}
+{%- set plan = delta_ranking_plan(say=true) %}
 
 with
 
 deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
+{%- if not plan.everyone %}
+
+-- the users of the delta files not ranked before (file_position in (null) when none is)
+users_to_rank as (
+    select distinct user_id from deltas
+    where file_position in ({{ plan.new_positions | join(', ') or 'null' }})
+),
+{%- endif %}
 
 ranked as (
     select
@@ -47,6 +70,9 @@ ranked as (
         {{ arrival_order }} = max({{ arrival_order }}) over by_user as is_last_arrival,
         count(*) over by_user as versions_count
     from deltas
+    {%- if not plan.everyone %}
+    where user_id in (select user_id from users_to_rank)
+    {%- endif %}
     window
         by_user as (partition by user_id),
         by_rule as (
