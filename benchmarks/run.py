@@ -54,6 +54,7 @@ import datetime as dt
 import json
 import os
 import platform
+import re
 import shutil
 import statistics
 import subprocess
@@ -361,10 +362,11 @@ def folder_bytes(folder: Path) -> int:
     return total
 
 
-def build_day_before(project: Path, before: Path, folder: Path, workdir: Path) -> Path:
+def build_day_before(project: Path, before: Path, folder: Path, workdir: Path) -> tuple[Path, int]:
     """The daily tool's untimed part: a fresh warehouse built on the day before's files
     (linked into workdir/inbox), then the day's new files linked in (the last delta file
-    and both summaries, which replace the day before's). The inbox to time the build on."""
+    and both summaries, which replace the day before's). The inbox to time the build on,
+    and how many files the day brings."""
     inbox = workdir / "inbox"
     shutil.rmtree(inbox, ignore_errors=True)
     inbox.mkdir(parents=True)
@@ -377,7 +379,22 @@ def build_day_before(project: Path, before: Path, folder: Path, workdir: Path) -
     for path in new:
         (inbox / path.name).unlink(missing_ok=True)
         os.link(path, inbox / path.name)
-    return inbox
+    return inbox, len(new)
+
+
+def daily_step_said(workdir: Path, new_files: int) -> dict:
+    """What the timed daily build's log says it read and ranked; an error when it read
+    more than the day's files, as it would after a day before that stopped early (its
+    finding tests fail, so its exit code cannot tell)."""
+    log = (workdir / "logs" / "dbt.log").read_text(errors="replace")
+    landing = re.findall(r"base_input_rows_landed: (\d+) of (\d+) input files to read", log)
+    ranking = re.findall(r"\]: int_delta_versions_ranked: (.*)", log)
+    said = {"landing": " of ".join(landing[-1]) if landing else None,
+            "ranking": ranking[-1].strip() if ranking else None}
+    if not landing or int(landing[-1][0]) != new_files:
+        said["error"] = (f"the daily step read {said['landing'] or 'no'} input files,"
+                         f" not the day's {new_files}: the day before was not built")
+    return said
 
 
 def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path, project: Path,
@@ -390,7 +407,7 @@ def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path,
             path = workdir / stale
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
         if tool == "daily":
-            folder = build_day_before(project, before, folder, workdir)
+            folder, new_files = build_day_before(project, before, folder, workdir)
         command, env = project_command(project, folder, workdir, tool=tool), project_env(workdir, tool)
     else:
         shutil.rmtree(workdir / "spill", ignore_errors=True)
@@ -423,6 +440,8 @@ def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path,
     if tool in BUILDS:
         try:
             run.result = project_result(workdir)
+            if tool == "daily":
+                run.result |= daily_step_said(workdir, new_files)
         except Exception as error:  # noqa: BLE001 - reported in the table as a failed run
             run.result = {"error": str(error)}
     else:
@@ -611,6 +630,9 @@ def node_table(runs: list[Run], tool: str = "project") -> str:
         "| node | seconds |",
         "|---|---:|",
     ]
+    if tool == "daily":
+        lines[1:1] = ["", f"Its log: {last[-1].result.get('landing')} input files read;"
+                          f" int_delta_versions_ranked: {last[-1].result.get('ranking')}."]
     lines += [
         f"| {name.split('.')[0]} {name.split('.')[2]} | {seconds:.2f} |"
         for name, seconds in nodes

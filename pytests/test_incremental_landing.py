@@ -66,7 +66,7 @@ def ranking(log: str) -> str:
     """What a build's delta ranking said it ranks: the new files whose users it ranked
     again (`new: delta7`, `new: none`), or `everyone` with the reason."""
     (said,) = re.findall(r"\]: int_delta_versions_ranked: (.*)", log)
-    new = re.fullmatch(r"the users of \d+ new delta files ranked \((.*)\),.*", said)
+    new = re.fullmatch(r"the users of \d+ new delta files? ranked \((.*)\),.*", said)
     if new:
         return f"new: {new.group(1)}"
     return "new: none" if said.startswith("no new delta file") else said

@@ -66,7 +66,8 @@
             {%- do log(this.identifier ~ ": every user ranked: " ~ plan.why, info=True) -%}
         {%- elif plan.new_files -%}
             {%- do log(this.identifier ~ ": the users of " ~ plan.new_files | length
-                ~ " new delta files ranked (" ~ plan.new_files | join(', ') ~ "),"
+                ~ " new delta file" ~ ("s" if plan.new_files | length > 1 else "") ~ " ranked ("
+                ~ plan.new_files | join(', ') ~ "),"
                 ~ " every other user's ranking kept", info=True) -%}
         {%- else -%}
             {%- do log(this.identifier ~ ": no new delta file, every user's ranking kept",
