@@ -267,3 +267,20 @@ def test_a_warehouse_landed_by_an_earlier_version_asks_for_a_full_refresh(tmp_pa
     refreshed = dbt_build(tmp_path, extra_args=("--select", "base_input_rows_landed",
                                                 "--full-refresh"))
     assert not refreshed.errors(), refreshed.errors()
+
+
+def test_a_file_that_failed_to_read_is_read_again(tmp_path) -> None:
+    """A file whose probe failed (a disk or mount error that has since passed) is probed
+    again in the next build, not failed from the probe kept."""
+    landing = ("--select", "+base_input_rows_landed")
+    first = dbt_build(tmp_path, extra_args=landing)
+    assert not first.errors(), first.errors()
+    with __import__("duckdb").connect(str(first.database)) as connection:
+        failed = connection.execute(
+            "update staging.base_input_file_probes set read_error = 'Input/output error'"
+            " where entry_path like '%delta2.csv'").fetchone()[0]
+    assert failed == 1
+    again = dbt_build(tmp_path, extra_args=landing)
+    assert not again.errors(), again.errors()
+    assert again.query("select count(*), count(read_error) from staging.base_input_file_probes"
+                       " where entry_path like '%delta2.csv'") == [(1, 0)]

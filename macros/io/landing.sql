@@ -71,6 +71,16 @@
 {% endmacro %}
 
 
+{% macro delete_failed_probes() %}
+    {#- The pre-hook of base_input_file_probes on an incremental build: deletes every probe
+        that ended in a read_error, so that its file is probed again rather than failing
+        every build until it changes. -#}
+    {%- if is_incremental() -%}
+        delete from {{ this }} where read_error is not null
+    {%- endif -%}
+{% endmacro %}
+
+
 {% macro drop_python_increment_tables() %}
     {#- The post-hook of the incremental Python model base_input_file_probes: dbt-duckdb
         1.11.1 writes a Python model's new rows to a real table beside the target, named
