@@ -38,14 +38,19 @@ with
 deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
-{%- if not plan.everyone %}
 
--- the users of the delta files not ranked before (file_position in (null) when none is)
-users_to_rank as (
-    select distinct user_id from deltas
-    where file_position in ({{ plan.new_positions | join(', ') or 'null' }})
+deltas_to_rank as (
+    select * from deltas
+    {%- if not plan.everyone %}
+    -- an incremental build: every row of the users the delta files not ranked before hold
+    -- (file_position in (null) when no file is new)
+    where
+        user_id in (
+            select new_rows.user_id from deltas as new_rows
+            where new_rows.file_position in ({{ plan.new_positions | join(', ') or 'null' }})
+        )
+    {%- endif %}
 ),
-{%- endif %}
 
 ranked as (
     select
@@ -69,10 +74,7 @@ ranked as (
         ) as conflicts_with_next_version,
         {{ arrival_order }} = max({{ arrival_order }}) over by_user as is_last_arrival,
         count(*) over by_user as versions_count
-    from deltas
-    {%- if not plan.everyone %}
-    where user_id in (select user_id from users_to_rank)
-    {%- endif %}
+    from deltas_to_rank
     window
         by_user as (partition by user_id),
         by_rule as (
