@@ -159,6 +159,14 @@ def test_history_outlives_a_full_refresh_and_starts_over_only_when_asked(days) -
     assert by_folder.pop(streamed[0]["input_folder"]) == streamed
     [(replica, files)] = by_folder.items()
     assert replica.endswith("johnnys-jeans-replica") and all(f["runs_seen"] == 1 for f in files)
+    # the var alone, without --full-refresh, resets nothing: the two history tables
+    # refuse to build, naming the fix, and every earlier build stays recorded
+    kept = len(history(other, "recon_run_history", "run_started_at"))
+    refused = dbt_build(workdir, variables=variables | {"reset_run_history": True})
+    for table in ("recon_run_history", "recon_file_history"):
+        assert refused.statuses[table] == "error"
+        assert "only with --full-refresh" in refused.messages[table]
+    assert len(history(refused, "recon_run_history", "run_started_at")) == kept + 1
     restarted = dbt_build(workdir, variables=variables | {"reset_run_history": True}, extra_args=("--full-refresh",))
     runs = history(restarted, "recon_run_history", "run_started_at")
     assert [r["invocation_id"] for r in runs] == [

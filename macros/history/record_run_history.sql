@@ -131,3 +131,13 @@
            else " without a verdict: recon_summary " ~ outcomes.get('recon_summary')), info=true) }}
     {{ return('') }}
 {% endmacro %}
+
+{% macro refuse_history_reset_without_full_refresh() %}
+    {#- at execute time, with this invocation's flags (a parsed manifest may be reused
+        across invocations that differ only in --full-refresh) -#}
+    {%- if execute and var('reset_run_history', false) and not flags.FULL_REFRESH -%}
+        {{ exceptions.raise_compiler_error(
+            "The var reset_run_history starts the run history over only with --full-refresh:"
+            " add --full-refresh, or leave the var out to keep the history.") }}
+    {%- endif -%}
+{% endmacro %}

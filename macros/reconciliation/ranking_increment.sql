@@ -36,8 +36,8 @@
         {%- set moved = [] -%}
         {%- for row in earlier if not moved -%}
             {%- set now = current.get(row[0] | int) -%}
-            {%- if row[3] | int != var('replay_versions_kept') | int -%}
-                {%- do moved.append('replay_versions_kept is ' ~ var('replay_versions_kept')
+            {%- if row[3] | int != integer_var('replay_versions_kept') -%}
+                {%- do moved.append('replay_versions_kept is ' ~ integer_var('replay_versions_kept')
                     ~ ', ' ~ row[3] ~ ' when they were ranked') -%}
             {%- elif now is none -%}
                 {%- do moved.append(row[2] ~ ', ranked before, has changed or is no longer read') -%}
@@ -116,7 +116,7 @@
         lines.landing_key,
         files.file_position,
         files.source_file,
-        cast({{ var('replay_versions_kept') | int }} as integer) as replay_versions_kept
+        cast({{ integer_var('replay_versions_kept') }} as integer) as replay_versions_kept
     from {{ ref('stg_input_files') }} as files
     inner join {{ ref('base_input_file_lines') }} as lines on files.file_index = lines.file_index
     where files.input_kind = 'delta'

@@ -86,7 +86,7 @@ ranked as (
 final as (
     select * from ranked
     where
-        version_rank <= {{ var('replay_versions_kept') }}
+        version_rank <= {{ integer_var('replay_versions_kept') }}
         or is_last_arrival
         or conflicts_with_next_version
 )

@@ -14,8 +14,8 @@
 
 {{ config(materialized='table_in_steps' if target.type == 'spark' else 'table') }}
 
-{%- set steps = var('composed_search_steps') %}
-{%- set moves = var('composed_search_moves') %}
+{%- set steps = integer_var('composed_search_steps') %}
+{%- set moves = integer_var('composed_search_moves') %}
 
 with
 

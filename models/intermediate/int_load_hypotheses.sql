@@ -10,7 +10,7 @@
 -- the users a replay gets wrong other than users the platform lacks or holds in excess;
 -- 0 reproduces every row the platform holds.
 
-{%- set kept = var('replay_versions_kept') %}
+{%- set kept = integer_var('replay_versions_kept') %}
 
 with
 
@@ -76,7 +76,7 @@ left_out_sets as (
     inner join files as second_file
         on first_file.file_position < second_file.file_position
     cross join file_count
-    where file_count.files_total <= {{ var('replay_pairs_max_files') }}
+    where file_count.files_total <= {{ integer_var('replay_pairs_max_files') }}
 ),
 
 -- a left-out set puts on the platform each user's best version from a file it keeps
@@ -281,7 +281,7 @@ hypotheses as (
                 or (
                     composed.files_partially_loaded_count = 0
                     and composed.files_not_loaded_count = 2
-                    and file_count.files_total <= {{ var('replay_pairs_max_files') }}
+                    and file_count.files_total <= {{ integer_var('replay_pairs_max_files') }}
                 )
                 or (
                     composed.files_partially_loaded_count = 1

@@ -12,6 +12,7 @@
         full_refresh=var('reset_run_history', false),
     )
 }}
+{{ refuse_history_reset_without_full_refresh() }}
 
 with
 
