@@ -20,6 +20,7 @@ delta3(1).csv); a few are not files at all (a FIFO, a broken link, a folder).
 from __future__ import annotations
 
 import gzip
+import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -27,7 +28,7 @@ from typing import Callable, Union
 
 import pytest
 
-from pytests.dbt_harness import Build, dbt_build, mart_select
+from pytests.dbt_harness import PROJECT_DIR, Build, dbt_build, mart_select
 from recon.report import root_cause
 from recon.simulator import simulate, write_case
 
@@ -221,6 +222,26 @@ def past_32_bits(files: Files) -> Files:
     return changed
 
 
+def with_spend(line: str, spend: str) -> str:
+    fields = line.split(",")
+    fields[COLUMNS.index("total_spend")] = spend
+    return ",".join(fields)
+
+
+def winning_tie(source: str, target: str) -> Callable[[Files], Files]:
+    """A winning row of `source` sent again at the end of `target` with the same user and
+    batch_id and another total_spend. The ranking breaks the tie by file, then line: in
+    the same file the copy wins the rebuilt table while the summaries hold the original;
+    in an earlier file the original wins, as the summaries hold it."""
+
+    def corrupt(files: Files) -> Files:
+        row = lines(files[source])[winning_line(files, source) - 1]
+        spend = int(row.split(",")[COLUMNS.index("total_spend")]) + 7
+        return append_line(target, lambda _: with_spend(row, str(spend)))(files)
+
+    return corrupt
+
+
 def renumber(old: str, new: str) -> Callable[[Files], Files]:
     return lambda files: {(new if k == old else k): v for k, v in files.items()}
 
@@ -361,9 +382,30 @@ CORPUS: dict[str, tuple] = {
                           FailingTest("no_delta_file_is_a_copy_of_another", 2)),
     "gap_in_numbering": (renumber("delta3", "delta5"),
                          FailingTest("delta_file_numbers_have_no_gaps", 1)),
+    # a summary listing a user twice is a cause of its own, never "consistent"
     "summary_with_a_duplicate_user": (
-        append_line("platform", lambda f: lines(f["platform"])[1]),
-        FailingTest("one_row_per_user_per_summary", 2)),
+        append_line("platform", lambda f: with_spend(lines(f["platform"])[1], "999999")),
+        FailingTest("one_row_per_user_per_summary", 2, check=verdict(
+            "summary_duplicate_users", "1 user is listed on more than one row",
+            "AIQ-user-summary lines 2 and ", "999,999 less than the platform's"))),
+    "client_summary_with_a_duplicate_user": (
+        append_line("client", lambda f: lines(f["client"])[1]),
+        FailingTest("one_row_per_user_per_summary", 2, check=verdict(
+            "summary_duplicate_users", "Johnny-user-summary lines 2 and ",
+            "No user differs between the client's export and the platform's table, yet"))),
+    # two rows on a user's largest batch_id with other values: a cause of its own, never
+    # a file cut short or not loaded, whichever row the platform holds
+    "tie_on_the_winning_batch_id_within_a_file": (
+        winning_tie("delta3", "delta3"),
+        FailingTest("one_version_per_user_and_batch_id", 2, check=all_of(
+            verdict("batch_id_tie", "1 user has two delta rows with the same largest batch_id",
+                    "the platform or the client's export holds the other row"),
+            every_file_loaded))),
+    "tie_on_the_winning_batch_id_across_files": (
+        winning_tie("delta3", "delta2"),
+        FailingTest("one_version_per_user_and_batch_id", 2, check=all_of(
+            verdict("batch_id_tie", "the platform and the client's export hold the same one"),
+            every_file_loaded))),
     # names, as clients write them: read as data, matched without regard to case, each
     # entry read or listed with its reason
     "hostile_file_names": (
@@ -539,6 +581,27 @@ def test_bad_input_gets_its_documented_answer(case_name, clean_files, clean_buil
         assert " is " in reason
     if answer.check:
         answer.check(build, files)
+
+
+@pytest.mark.parametrize("variables, message", [
+    ({"replay_pairs_max_files": "(select count(*) from read_text('/etc/hostname'))"},
+     "The var replay_pairs_max_files must be a whole number from 0 to 1000; it is \"(select"),
+    ({"replay_pairs_max_files": "12; drop table x"}, "replay_pairs_max_files must be a whole"),
+    ({"composed_search_steps": "3; drop table x"}, "composed_search_steps must be a whole"),
+    ({"replay_versions_kept": 0}, "replay_versions_kept must be a whole number from 3 to 10; it is 0."),
+    ({"composed_search_moves": 2.5}, "composed_search_moves must be a whole number"),
+])
+def test_numeric_vars_are_checked_before_any_sql(variables, message, tmp_path) -> None:
+    """A var that must be a number stops dbt when it parses the project, naming the var
+    and its value: it never reaches SQL as text."""
+    from dbt.cli.main import dbtRunner
+
+    result = dbtRunner().invoke([
+        "parse", "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+        "--quiet", "--vars", json.dumps(variables)])
+    assert not result.success
+    assert message in str(result.exception)
 
 
 def test_a_folder_that_does_not_exist_is_named(tmp_path) -> None:

@@ -8,7 +8,8 @@
 -- all at once.
 -- The same again under the other dedup rule a platform may apply, the last-arriving row
 -- kept (arrival_*): there a user's winning row is its last arrival.
--- A user whose row here may be beaten by a quarantined one says nothing of the load.
+-- A user whose row here may be beaten by a quarantined one says nothing of the load, nor
+-- does one whose platform row is the other of two rows tied on the largest batch_id.
 
 with
 
@@ -58,7 +59,11 @@ winners as (
             case when platform_vs_rebuilt_status = 'match' then rebuilt_source_line_number end
         ) as last_winning_line_on_platform
     from comparisons
-    where has_rebuilt_row and not platform_vs_rebuilt_has_quarantined_row
+    -- a user the platform holds another of two tied rows for says nothing of the load
+    where
+        has_rebuilt_row
+        and not platform_vs_rebuilt_has_quarantined_row
+        and not coalesce(platform_holds_tied_row, false)
     group by rebuilt_file_position
 ),
 

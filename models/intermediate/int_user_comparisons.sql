@@ -36,6 +36,7 @@ joined as (
         rebuilt.source_file as rebuilt_source_file,
         rebuilt.file_position as rebuilt_file_position,
         rebuilt.source_line_number as rebuilt_source_line_number,
+        coalesce(rebuilt.has_conflicting_batch_id_tie, false) as has_conflicting_batch_id_tie,
         platform.total_spend as platform_total_spend,
         platform.count_saved_items as platform_count_saved_items,
         platform.loyalty_credits as platform_loyalty_credits,
@@ -100,6 +101,28 @@ compared as (
     from joined
 ),
 
+-- a side holds the other of two rows with the user's largest batch_id (a delta row: it
+-- traces to a file), where the rebuilt table had to pick one
+tie_picks as (
+    select
+        *,
+        coalesce(
+            has_conflicting_batch_id_tie
+            and platform_vs_rebuilt_status = 'value_mismatch'
+            and platform_batch_id = rebuilt_batch_id
+            and platform_source_file is not null,
+            false
+        ) as platform_holds_tied_row,
+        coalesce(
+            has_conflicting_batch_id_tie
+            and client_vs_rebuilt_status = 'value_mismatch'
+            and client_batch_id = rebuilt_batch_id
+            and client_source_file is not null,
+            false
+        ) as client_holds_tied_row
+    from compared
+),
+
 -- why the platform's row differs from the rebuilt one, for each user it got wrong
 final as (
     select
@@ -108,13 +131,14 @@ final as (
             when platform_vs_rebuilt_status = 'match' or platform_vs_rebuilt_status is null
                 then null
             when platform_vs_rebuilt_has_quarantined_row then 'row_quarantined'
+            when platform_holds_tied_row then 'batch_id_tie'
             when platform_vs_rebuilt_status = 'extra' then 'extra_user'
             when platform_vs_rebuilt_status = 'missing' then 'missing_user'
             when platform_source_file is null then 'untraceable'
             when platform_holds_last_arrival then 'dedup_rule'
             else 'file_not_loaded'
         end as platform_vs_rebuilt_cause
-    from compared
+    from tie_picks
 )
 
 select * from final

@@ -6,7 +6,9 @@
 -- puts their differences down to those rows).
 --   platform_version_rank: the rank of the version the platform holds, among those kept
 --   (the best few and the last arrival); 0 when the platform lacks the user; null when
---   the platform holds a row that is none of them.
+--   the platform holds a row that is none of them. A row with the best version's
+--   batch_id counts as the best version: of two rows tied on the largest batch_id, no
+--   rule says which should win, so holding either says nothing of the load.
 --   last_arrival_*: where the user's last-arriving row is (the file evidence under the
 --   last-arrival rule counts them per file).
 
@@ -15,7 +17,7 @@ with
 versions as (
     select * from {{ ref('int_delta_versions_ranked') }}
     -- the versions a replay can put on the platform (not the ones kept for a conflict)
-    where version_rank <= {{ var('replay_versions_kept') }} or is_last_arrival
+    where version_rank <= {{ integer_var('replay_versions_kept') }} or is_last_arrival
 ),
 
 platform as (
@@ -43,7 +45,7 @@ versions_against_platform as (
 delta_users as (
     select
         user_id,
-        {%- for rank in range(1, var('replay_versions_kept') + 1) %}
+        {%- for rank in range(1, integer_var('replay_versions_kept') + 1) %}
         max(case when version_rank = {{ rank }} then file_position end)
             as version_{{ rank }}_file_position,
         {%- endfor %}
@@ -52,6 +54,8 @@ delta_users as (
         max(versions_count) as versions_count,
         bool_or(has_platform_row) as has_platform_row,
         min(case when is_platform_row then version_rank end) as matched_version_rank,
+        max(case when is_platform_row then batch_id end) as matched_batch_id,
+        max(case when version_rank = 1 then batch_id end) as version_1_batch_id,
         bool_or(is_platform_row and is_last_arrival) as platform_holds_last_arrival,
         max(case when is_last_arrival then file_position end) as last_arrival_file_position,
         max(case when is_last_arrival then source_line_number end)
@@ -71,7 +75,7 @@ final as (
     select
         user_id,
         true as is_in_deltas,
-        {%- for rank in range(1, var('replay_versions_kept') + 1) %}
+        {%- for rank in range(1, integer_var('replay_versions_kept') + 1) %}
         version_{{ rank }}_file_position,
         {%- endfor %}
         version_1_source_line_number,
@@ -79,6 +83,7 @@ final as (
         has_platform_row,
         case
             when not has_platform_row then 0
+            when matched_batch_id = version_1_batch_id then 1
             else matched_version_rank
         end as platform_version_rank,
         platform_holds_last_arrival,
@@ -90,7 +95,7 @@ final as (
     select
         user_id,
         false as is_in_deltas,
-        {%- for rank in range(1, var('replay_versions_kept') + 1) %}
+        {%- for rank in range(1, integer_var('replay_versions_kept') + 1) %}
         null as version_{{ rank }}_file_position,
         {%- endfor %}
         null as version_1_source_line_number,

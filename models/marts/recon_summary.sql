@@ -40,6 +40,10 @@ quarantined as (
     select * from {{ ref('int_quarantined_rows') }}
 ),
 
+ranked_versions as (
+    select * from {{ ref('int_delta_versions_ranked') }}
+),
+
 delta_totals as (
     select
         count(*) as delta_files,
@@ -123,10 +127,21 @@ mismatches as (
                 when
                     client_vs_rebuilt_status <> 'match'
                     and not client_vs_rebuilt_has_quarantined_row
+                    and not coalesce(client_holds_tied_row, false)
                     then 1
                 else 0
             end
         ) as users_mismatched_client_vs_rebuilt_otherwise,
+        -- users whose largest batch_id is on two delta rows with other values, and those
+        -- of them a side holds the other row for
+        count(case when coalesce(has_conflicting_batch_id_tie, false) then 1 end)
+            as users_with_batch_id_ties,
+        count(
+            case
+                when coalesce(platform_holds_tied_row or client_holds_tied_row, false) then 1
+            end
+        )
+            as users_mismatched_by_batch_id_ties,
         -- the client's export is behind when it traces to no file after some point and
         -- every user it gets wrong changed after that point
         max(client_file_position) as client_last_file_position,
@@ -143,6 +158,7 @@ client_lag as (
     where
         comparisons.client_vs_rebuilt_status <> 'match'
         and not comparisons.client_vs_rebuilt_has_quarantined_row
+        and not coalesce(comparisons.client_holds_tied_row, false)
         and coalesce(comparisons.rebuilt_file_position, 0)
         <= mismatches.client_last_file_position
 ),
@@ -175,6 +191,71 @@ quarantine_totals as (
             'row_rank'
         ) }} as quarantined_rows_first
     from quarantined_ranked
+),
+
+-- users a summary lists more than once, with the lines that list them: every comparison
+-- of such a user is in doubt, and a total over the summary counts the user twice
+summary_users_listed_twice as (
+    select
+        input_kind,
+        source_file,
+        user_id,
+        {{ ordered_string_agg(
+            'cast(source_line_number as string)', "' and '", 'source_line_number'
+        ) }} as source_lines,
+        min(source_line_number) as first_line
+    from summaries
+    group by input_kind, source_file, user_id
+    having count(*) > 1
+),
+
+summary_duplicate_totals as (
+    select
+        count(*) as summary_users_listed_twice,
+        {{ ordered_string_agg(
+            "case when row_rank <= 3 then 'user ' || cast(user_id as string) || ' on '
+            || source_file || ' lines ' || source_lines end",
+            "'; '",
+            'row_rank'
+        ) }} as summary_users_listed_twice_first
+    from (
+        select
+            *,
+            row_number() over (order by input_kind desc, first_line) as row_rank
+        from summary_users_listed_twice
+    ) as listed
+),
+
+-- the first few users tied on their largest batch_id, with both rows' file and line
+tied_users_first as (
+    select user_id
+    from comparisons
+    where coalesce(has_conflicting_batch_id_tie, false)
+    order by user_id
+    limit 3
+),
+
+tied_rows as (
+    select
+        ranked_versions.user_id,
+        {{ ordered_string_agg(
+            "deltas.source_file || ' line ' || cast(ranked_versions.source_line_number as string)",
+            "' and '",
+            'ranked_versions.version_rank'
+        ) }} as tied_lines
+    from ranked_versions
+    inner join tied_users_first on ranked_versions.user_id = tied_users_first.user_id
+    inner join deltas on ranked_versions.file_position = deltas.file_position
+    where ranked_versions.version_rank <= 2
+    group by ranked_versions.user_id
+),
+
+tie_examples as (
+    select
+        {{ ordered_string_agg(
+            "'user ' || cast(user_id as string) || ' at ' || tied_lines", "'; '", 'user_id'
+        ) }} as batch_id_ties_first
+    from tied_rows
 ),
 
 -- entries named as input files that are not read (stg_input_folder_entries has why)
@@ -242,7 +323,13 @@ combined as (
         coalesce(mismatches.users_mismatched_client_vs_rebuilt_otherwise, 0)
             as users_mismatched_client_vs_rebuilt_otherwise,
         unread_files.input_files_not_read,
-        unread_files.input_files_not_read_list
+        unread_files.input_files_not_read_list,
+        summary_duplicate_totals.summary_users_listed_twice,
+        summary_duplicate_totals.summary_users_listed_twice_first,
+        coalesce(mismatches.users_with_batch_id_ties, 0) as users_with_batch_id_ties,
+        coalesce(mismatches.users_mismatched_by_batch_id_ties, 0)
+            as users_mismatched_by_batch_id_ties,
+        tie_examples.batch_id_ties_first
     from delta_totals
     cross join client_totals
     cross join platform_totals
@@ -253,17 +340,22 @@ combined as (
     cross join summary_files
     cross join quarantine_totals
     cross join unread_files
+    cross join summary_duplicate_totals
+    cross join tie_examples
     left join client_cutoff on true
 ),
 
 -- every fault the data shows and a hypothesis or the client's lag accounts for, in one
--- fixed order: the platform's load (files not loaded, files cut short, the dedup rule),
--- the client's export behind its own deltas, users the platform holds in excess or lacks
+-- fixed order: a summary listing a user twice, delta rows tied on a user's largest
+-- batch_id, the platform's load (files not loaded, files cut short, the dedup rule), the
+-- client's export behind its own deltas, users the platform holds in excess or lacks
 faults as (
     select
         *,
         concat_ws(
             '+',
+            case when summary_users_listed_twice > 0 then 'summary_duplicate_users' end,
+            case when users_with_batch_id_ties > 0 then 'batch_id_tie' end,
             case when files_not_loaded is not null then 'files_not_loaded' end,
             case when files_partially_loaded is not null then 'file_partially_loaded' end,
             case when dedup_rule = 'last_arrival' then 'dedup_rule' end,
@@ -276,12 +368,20 @@ faults as (
         ) as faults_found,
         -- the client's export differs from its own deltas and its lag does not say why
         users_mismatched_client_vs_rebuilt_otherwise > 0
-        and not is_client_export_behind as is_client_side_unexplained
+        and not is_client_export_behind as is_client_side_unexplained,
+        -- anything at all differs between the three tables
+        spend_gap <> 0
+        or client_total_spend <> expected_total_spend
+        or platform_rows <> client_rows
+        or platform_rows <> expected_rows
+        or users_mismatched > 0
+        or users_mismatched_platform_vs_rebuilt > 0
+        or users_mismatched_client_vs_rebuilt > 0 as has_any_difference
     from combined
 ),
 
 -- one cause, or several joined by '+' when faults combine; explained when each side at
--- fault is reproduced exactly
+-- fault is reproduced exactly; consistent only when nothing differs at all
 classified as (
     select
         *,
@@ -291,6 +391,7 @@ classified as (
             when faults_found <> '' then faults_found
             when is_client_side_unexplained then 'unexplained'
             when users_mismatched_by_quarantined_rows > 0 then 'rows_quarantined'
+            when has_any_difference then 'unexplained'
             else 'consistent'
         end as cause
     from faults
@@ -342,6 +443,11 @@ final as (
             as users_mismatched_by_quarantined_rows,
         input_files_not_read,
         input_files_not_read_list,
+        cast(summary_users_listed_twice as bigint) as summary_users_listed_twice,
+        summary_users_listed_twice_first,
+        cast(users_with_batch_id_ties as bigint) as users_with_batch_id_ties,
+        cast(users_mismatched_by_batch_id_ties as bigint) as users_mismatched_by_batch_id_ties,
+        batch_id_ties_first,
         cause,
         cause <> 'unexplained' and not is_client_side_unexplained as explained,
         -- the gap split by side, adding up to spend_gap exactly: what the platform's table
