@@ -50,7 +50,14 @@ class Folder:
     """A folder where a file is expected."""
 
 
-Entry = Union[str, bytes, Fifo, BrokenLink, Folder]
+@dataclass(frozen=True)
+class LinkOutside:
+    """A symbolic link to a file outside the folder, holding this text."""
+
+    text: str
+
+
+Entry = Union[str, bytes, Fifo, BrokenLink, Folder, LinkOutside]
 Files = dict[str, Entry]
 Check = Callable[["Build", Files], None]
 
@@ -461,6 +468,52 @@ CORPUS: dict[str, tuple] = {
         lambda f: {**f, "platform": HEADER + "\n"},
         FailingTest("every_summary_file_has_rows", 1,
                     check=verdict("summary_empty", "has a header and no usable row"))),
+    # files DuckDB cannot read: the file, the line (and column) and the reason, in words
+    "mixed_line_endings": (
+        lambda f: {**f, "delta2": f["delta2"].replace("\n", "\r\n") + HEADER.replace("user_id", "1") + "\n"},
+        Error(("delta2.csv: cannot be read: line ", "ends in LF where line 1 ends in CRLF",
+               "the file mixes line endings"))),
+    "carriage_return_inside_a_line": (
+        set_superseded("delta2", "total_spend", "1\r2"),
+        Error(("delta2.csv: cannot be read: line ", ", column ", "a carriage return inside the line"))),
+    "utf16_text": (lambda f: {**f, "delta2": f["delta2"].encode("utf-16")},
+                   Error(("delta2.csv: cannot be read: line 1: the file is UTF-16 text",))),
+    "latin1_byte": (
+        lambda f: {**f, "delta2": set_superseded("delta2", "total_spend", "12\xe9")(f)["delta2"].encode("latin-1")},
+        Error(("delta2.csv: cannot be read: line ", "byte 0xE9 is not UTF-8"))),
+    "gzip_bytes_named_csv": (
+        lambda f: {**f, "delta2": gzip.compress(f["delta2"].encode())},
+        Error(("delta2.csv: cannot be read: line 1: the file holds gzip-compressed bytes",
+               ".csv.gz"))),
+    "line_past_the_longest_read": (
+        set_superseded("delta2", "total_spend", "9" * 3_000_000),
+        Error(("delta2.csv: cannot be read: line ", "bytes long, past the longest line read"))),
+    # a control byte in a value: the row is quarantined, the build goes on
+    "unit_separator_in_a_value": (set_superseded("delta1", "count_saved_items", "7\x1f"),
+                                  FailingTest("no_input_row_quarantined", 1)),
+    "drop_number_past_64_bits": (
+        rename("delta3", "delta20241204183432123456.csv"),
+        FailingTest("every_input_file_found_is_read", 1, check=not_read(
+            "delta20241204183432123456.csv", "its drop number 20241204183432123456 is past 64 bits"))),
+    "header_with_a_trailing_comma": (
+        rename_header("delta1", "batch_id", "batch_id,"),
+        Error(("delta1.csv, line 1: column 6 has no name (a comma at the end of the header?)",))),
+    "a_file_that_is_no_export": (
+        lambda f: {**f, "delta1": "root:x:0:0:root:/root:/bin/bash\n"},
+        Error(("delta1.csv, line 1: the first line names none of the expected columns",))),
+    # a link is followed only inside the folder: what it reaches outside is never read
+    "link_leaving_the_folder": (
+        add("delta4.csv", lambda f: LinkOutside("root:x:0:0:root:/root:/bin/bash\n")),
+        FailingTest("every_input_file_found_is_read", 1,
+                    check=not_read("delta4.csv", "not a regular file: a link leaving the folder"))),
+    # a delta file gone: the summaries hold rows no delta file carries, and every file
+    # that is here was loaded
+    "delta_file_missing": (
+        lambda f: {k: v for k, v in f.items() if k != "delta1"},
+        FailingTest("delta_file_numbers_have_no_gaps", 1, check=all_of(
+            verdict("delta_file_missing", "that no delta file in the folder carries",
+                    "every file that is here was loaded"),
+            every_file_loaded))),
     # a row a lenient loader reads and this reconciliation refuses
     "plus_sign_on_a_winning_value": (
         prefix_winning_value("delta2", "total_spend", "+"),
@@ -500,6 +553,10 @@ def write_entries(folder: Path, files: Files) -> None:
             target.symlink_to(folder / "nowhere.csv")
         elif isinstance(content, Folder):
             target.mkdir()
+        elif isinstance(content, LinkOutside):
+            outside = folder.parent / f"outside-{target.name}"
+            outside.write_text(content.text)
+            target.symlink_to(outside)
         else:
             target.write_bytes(content if isinstance(content, bytes) else content.encode())
 
@@ -611,6 +668,20 @@ def test_a_folder_that_does_not_exist_is_named(tmp_path) -> None:
     assert f"{tmp_path / 'no such'}: no such folder (the var input_dir)." in build.errors()
     assert "summary" not in build.errors()
     assert [m for m in MODELS if build.statuses.get(m) == "success"] == []
+
+
+def test_an_unreadable_file_on_a_kept_warehouse_is_named(clean_files, tmp_path) -> None:
+    """A warehouse built before reads a changed file that cannot be read: the build stops
+    naming the file, the line and the reason, as a fresh build does, with no aborted
+    transaction; once the file is mended the same warehouse builds again."""
+    first = run_folder(clean_files, tmp_path)
+    assert first.success
+    broken = run_folder({**clean_files, "delta2": clean_files["delta2"].encode("utf-16")}, tmp_path)
+    assert not broken.success
+    assert "delta2.csv: cannot be read: line 1: the file is UTF-16 text" in broken.errors()
+    assert "transaction" not in broken.errors() and "Traceback" not in broken.errors()
+    mended = run_folder(clean_files, tmp_path)
+    assert mended.success and mart_rows(mended) == mart_rows(first)
 
 
 def test_builds_are_deterministic_and_rebuilding_changes_nothing(clean_files, tmp_path) -> None:

@@ -6,7 +6,8 @@ One folder changes a day at a time, through every fault class the simulator plan
 every way a folder changes: files cut short and users added; a file arriving after a
 later one; a stream re-sent whole with last-arrival re-sends, a stale client export and
 users dropped (every delta but the first changes); a file re-sent with one row changed
-and one with a value that does not parse; every file rewritten with the same bytes, one
+(its size and modification time kept, so that only its hash tells) and one with a value
+that does not parse; every file rewritten with the same bytes, one
 deleted and a second file with a drop number taken; the chosen file of that number
 deleted, so the second one is read; a new stream with a file never loaded, the deleted
 files back; the stream's next file at the end, with new summaries; the summaries alone
@@ -18,6 +19,7 @@ the log says why. The ranked versions equal a fresh build's every day."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 from pathlib import Path
@@ -113,7 +115,13 @@ def day_changes(inbox: Path, staging: Path):
         return "7 of 8", CHANGED % "delta1"
 
     def one_row_changed_and_one_bad_value():
-        edit_row(inbox / "delta1.csv", 2, 1, "12345")
+        # delta1's edit keeps its size and modification time: only its hash tells
+        delta1 = inbox / "delta1.csv"
+        before = delta1.stat()
+        spend = delta1.read_text().split("\n")[1].split(",")[1]
+        edit_row(delta1, 2, 1, str(int(spend) % 9 + 1).rjust(len(spend), "1"))
+        os.utime(delta1, ns=(before.st_atime_ns, before.st_mtime_ns))
+        assert (delta1.stat().st_size, delta1.stat().st_mtime_ns) == (before.st_size, before.st_mtime_ns)
         edit_row(inbox / "delta4.csv", 3, 2, "10.5")
         return "2 of 8", CHANGED % "delta1"
 

@@ -11,9 +11,17 @@
         {%- do problems.append("the file is empty: no header line") -%}
     {%- elif header is none -%}
         {%- do problems.append("the line is blank: the header must be the file's first line") -%}
+    {%- elif not header | select('in', expected) | list -%}
+        {%- do problems.append("the first line names none of the expected columns:"
+            ~ " the file is not an export of the user-summary table") -%}
+        {%- set header = none -%}
     {%- else -%}
         {%- set missing = expected | reject('in', header) | list -%}
-        {%- set unexpected = header | reject('in', expected) | list -%}
+        {%- set unexpected = header | reject('in', expected) | reject('equalto', '') | list -%}
+        {%- if '' in header -%}
+            {%- do problems.append("column " ~ (header.index('') + 1) ~ " has no name"
+                ~ (" (a comma at the end of the header?)" if header[-1] == '' else "")) -%}
+        {%- endif -%}
         {%- set repeated = [] -%}
         {%- for column in header if header.count(column) > 1 and column not in repeated -%}
             {%- do repeated.append(column) -%}

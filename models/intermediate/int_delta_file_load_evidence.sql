@@ -9,7 +9,8 @@
 -- The same again under the other dedup rule a platform may apply, the last-arriving row
 -- kept (arrival_*): there a user's winning row is its last arrival.
 -- A user whose row here may be beaten by a quarantined one says nothing of the load, nor
--- does one whose platform row is the other of two rows tied on the largest batch_id.
+-- does one whose platform row is the other of two rows tied on the largest batch_id, or a
+-- row no delta carries that the client's export holds too (from a delta file not here).
 
 with
 
@@ -59,11 +60,13 @@ winners as (
             case when platform_vs_rebuilt_status = 'match' then rebuilt_source_line_number end
         ) as last_winning_line_on_platform
     from comparisons
-    -- a user the platform holds another of two tied rows for says nothing of the load
+    -- a user the platform holds another of two tied rows for, or a row of a delta file
+    -- not in the folder, says nothing of these files' load
     where
         has_rebuilt_row
         and not platform_vs_rebuilt_has_quarantined_row
         and not coalesce(platform_holds_tied_row, false)
+        and not coalesce(is_summaries_row_in_no_delta, false)
     group by rebuilt_file_position
 ),
 

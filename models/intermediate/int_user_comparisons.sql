@@ -102,7 +102,8 @@ compared as (
 ),
 
 -- a side holds the other of two rows with the user's largest batch_id (a delta row: it
--- traces to a file), where the rebuilt table had to pick one
+-- traces to a file), where the rebuilt table had to pick one; both sides hold a row no
+-- delta file carries
 tie_picks as (
     select
         *,
@@ -119,7 +120,14 @@ tie_picks as (
             and client_batch_id = rebuilt_batch_id
             and client_source_file is not null,
             false
-        ) as client_holds_tied_row
+        ) as client_holds_tied_row,
+        -- both summaries hold the same row, and no delta file carries it
+        coalesce(
+            has_platform_row
+            and platform_source_file is null
+            and client_vs_platform_status = 'match',
+            false
+        ) as is_summaries_row_in_no_delta
     from compared
 ),
 

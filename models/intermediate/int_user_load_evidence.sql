@@ -1,9 +1,10 @@
 -- Per user, what decides every load hypothesis: the drop-order positions of the user's
 -- best versions (by the platform's rule), the line of the best one, and which of those
 -- versions the platform holds. One row per user in the deltas or on the platform, but
--- for the users whose platform row or possible winning delta row was quarantined: no
--- replay can say what the platform should hold for them (int_users_with_quarantined_rows
--- puts their differences down to those rows).
+-- for the users no replay can say anything of: those whose platform row or possible
+-- winning delta row was quarantined (int_users_with_quarantined_rows puts their
+-- differences down to those rows), and those whose platform row no delta carries while
+-- the client's export holds the very same row (a delta file missing from the folder).
 --   platform_version_rank: the rank of the version the platform holds, among those kept
 --   (the best few and the last arrival); 0 when the platform lacks the user; null when
 --   the platform holds a row that is none of them. A row with the best version's
@@ -25,9 +26,29 @@ platform as (
     where input_kind = 'platform_summary'
 ),
 
+platform_traced as (
+    select * from {{ ref('int_platform_rows_traced') }}
+),
+
+client as (
+    select * from {{ ref('stg_user_summaries') }}
+    where input_kind = 'client_summary'
+),
+
 set_aside as (
     select user_id from {{ ref('int_users_with_quarantined_rows') }}
     where has_quarantined_platform_row or has_quarantined_winning_candidate
+    union all
+    select platform_traced.user_id
+    from platform_traced
+    inner join client
+        on
+            platform_traced.user_id = client.user_id
+            and platform_traced.total_spend = client.total_spend
+            and platform_traced.count_saved_items = client.count_saved_items
+            and platform_traced.loyalty_credits = client.loyalty_credits
+            and platform_traced.batch_id = client.batch_id
+    where platform_traced.delta_source_file is null
 ),
 
 versions_against_platform as (

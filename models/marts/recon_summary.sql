@@ -128,6 +128,7 @@ mismatches as (
                     client_vs_rebuilt_status <> 'match'
                     and not client_vs_rebuilt_has_quarantined_row
                     and not coalesce(client_holds_tied_row, false)
+                    and not coalesce(is_summaries_row_in_no_delta, false)
                     then 1
                 else 0
             end
@@ -142,6 +143,16 @@ mismatches as (
             end
         )
             as users_mismatched_by_batch_id_ties,
+        -- users both summaries hold the same row for that no delta file carries: the
+        -- file they came from is not in the folder
+        count(
+            case
+                when
+                    coalesce(is_summaries_row_in_no_delta, false)
+                    and coalesce(platform_vs_rebuilt_status, 'missing') <> 'match'
+                    then 1
+            end
+        ) as users_from_a_missing_delta_file,
         -- the client's export is behind when it traces to no file after some point and
         -- every user it gets wrong changed after that point
         max(client_file_position) as client_last_file_position,
@@ -159,6 +170,7 @@ client_lag as (
         comparisons.client_vs_rebuilt_status <> 'match'
         and not comparisons.client_vs_rebuilt_has_quarantined_row
         and not coalesce(comparisons.client_holds_tied_row, false)
+        and not coalesce(comparisons.is_summaries_row_in_no_delta, false)
         and coalesce(comparisons.rebuilt_file_position, 0)
         <= mismatches.client_last_file_position
 ),
@@ -329,7 +341,8 @@ combined as (
         coalesce(mismatches.users_with_batch_id_ties, 0) as users_with_batch_id_ties,
         coalesce(mismatches.users_mismatched_by_batch_id_ties, 0)
             as users_mismatched_by_batch_id_ties,
-        tie_examples.batch_id_ties_first
+        tie_examples.batch_id_ties_first,
+        coalesce(mismatches.users_from_a_missing_delta_file, 0) as users_from_a_missing_delta_file
     from delta_totals
     cross join client_totals
     cross join platform_totals
@@ -347,7 +360,7 @@ combined as (
 
 -- every fault the data shows and a hypothesis or the client's lag accounts for, in one
 -- fixed order: a summary listing a user twice, delta rows tied on a user's largest
--- batch_id, the platform's load (files not loaded, files cut short, the dedup rule), the
+-- batch_id, rows both summaries hold that no delta carries, the platform's load (files not loaded, files cut short, the dedup rule), the
 -- client's export behind its own deltas, users the platform holds in excess or lacks
 faults as (
     select
@@ -356,6 +369,7 @@ faults as (
             '+',
             case when summary_users_listed_twice > 0 then 'summary_duplicate_users' end,
             case when users_with_batch_id_ties > 0 then 'batch_id_tie' end,
+            case when users_from_a_missing_delta_file > 0 then 'delta_file_missing' end,
             case when files_not_loaded is not null then 'files_not_loaded' end,
             case when files_partially_loaded is not null then 'file_partially_loaded' end,
             case when dedup_rule = 'last_arrival' then 'dedup_rule' end,
@@ -448,6 +462,7 @@ final as (
         cast(users_with_batch_id_ties as bigint) as users_with_batch_id_ties,
         cast(users_mismatched_by_batch_id_ties as bigint) as users_mismatched_by_batch_id_ties,
         batch_id_ties_first,
+        cast(users_from_a_missing_delta_file as bigint) as users_from_a_missing_delta_file,
         cause,
         cause <> 'unexplained' and not is_client_side_unexplained as explained,
         -- the gap split by side, adding up to spend_gap exactly: what the platform's table

@@ -1,6 +1,6 @@
 -- Every file to be read now, looked at line by line (base_input_file_probes, which keeps
 -- every version of every file this warehouse has read): the probe of the version in the
--- folder, found by its path, size and modification time, with its place among the files
+-- folder, found by its path and its content's SHA-256, with its place among the files
 -- read (file_index) and its landing_key.
 
 {{ config(materialized='view') }}
@@ -32,8 +32,7 @@ final as (
     inner join probes
         on
             entries.entry_path = probes.entry_path
-            and entries.size_bytes = probes.size_bytes
-            and entries.modified_ns = probes.modified_ns
+            and entries.content_sha256 is not distinct from probes.content_sha256
 )
 
 select * from final

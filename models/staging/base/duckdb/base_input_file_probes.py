@@ -4,14 +4,14 @@ many physical lines it has, which of them are blank, and how many data rows that
 for Parquet, its columns and the row count in its footer. base_input_file_lines is the
 view of the files in the folder now.
 
-Incremental: a file is probed once per version, a version being its path, size and
-modification time (base_input_folder_entries). A file not touched since the last build
-is not opened again; a new or rewritten one is read whole, once for its SHA-256 and once
-for its lines. Its landing_key, from its name and its content's hash, is what the rows
-landed from it are known by (base_input_rows_landed): a file rewritten with the same
-bytes keeps its key and is not read again, one re-sent with changes gets a new one. Rows
-of versions no longer in the folder stay here (a few per changed file) and are never
-joined; `dbt build --full-refresh` starts over.
+Incremental: a file is probed once per version, a version being its path and the SHA-256
+of its bytes, which base_input_folder_entries takes of every input file on every build
+(an edit that keeps a file's size and modification time still changes its hash). A new
+or changed file is read whole for its lines. Its landing_key, from its name and its
+content's hash, is what the rows landed from it are known by (base_input_rows_landed): a
+file rewritten with the same bytes keeps its key and is not read again, one re-sent with
+changes gets a new one. Rows of versions no longer in the folder stay here (a few per
+changed file) and are never joined; `dbt build --full-refresh` starts over.
 
 These counts come from a read that splits lines only, so they hold the parsed rows to
 account (test input_rows_are_conserved), and the blank lines, which DuckDB's CSV reader
@@ -24,6 +24,7 @@ the build with it. Paths reach DuckDB as bound parameters, spelled for its reade
 (base_input_folder_entries.reader_path), never as SQL text or as a pattern.
 """
 
+import gzip
 import hashlib
 
 SCHEMA = (
@@ -41,13 +42,16 @@ SCHEMA = (
     ("read_error", "varchar"),
 )
 
-# Every physical line whole: a delimiter that never occurs, no quoting, no header.
+# Every physical line whole: a NUL delimiter (a UTF-8 text file holds none: diagnose
+# names one as an error), no quoting, no header.
 LINES = """
     read_csv(
-        $path, header = false, auto_detect = false, delim = '\x1f', quote = '', escape = '',
+        $path, header = false, auto_detect = false, delim = '\0', quote = '', escape = '',
         columns = {'line': 'varchar'}, compression = $compression
     )
 """
+# DuckDB's CSV reader's longest line, in bytes (its max_line_size)
+LONGEST_LINE = 2_097_152
 
 
 def probe_text_file(session, path, compression):
@@ -70,6 +74,54 @@ def probe_text_file(session, path, compression):
     return header, line_count, blank_lines
 
 
+def diagnose(path, compression):
+    """Why a text file the reader refused cannot be read, naming the line (and column)
+    at fault, in words a person can act on; None when none of these checks finds it."""
+    opener = gzip.open if compression == "gzip" else open
+    with opener(path, "rb") as handle:
+        first = handle.read(2)
+    if compression != "gzip" and first == b"\x1f\x8b":
+        return "line 1: the file holds gzip-compressed bytes: a gzipped file is read when its name ends in .csv.gz"
+    if first in (b"\xff\xfe", b"\xfe\xff"):
+        return "line 1: the file is UTF-16 text: the files must be UTF-8"
+    ending_of_line_1 = None
+    with opener(path, "rb") as handle:
+        for number, line in enumerate(handle, start=1):
+            body = line.rstrip(b"\n")
+            ending = "CRLF" if body.endswith(b"\r") else "LF"
+            body = body.removesuffix(b"\r")
+            if line.endswith(b"\n"):
+                ending_of_line_1 = ending_of_line_1 or ending
+                if ending != ending_of_line_1:
+                    return (f"line {number} ends in {ending} where line 1 ends in"
+                            f" {ending_of_line_1}: the file mixes line endings")
+            if len(body) > LONGEST_LINE:
+                return (f"line {number} is {len(body):,} bytes long, past the longest line"
+                        f" read ({LONGEST_LINE:,} bytes)")
+            try:
+                text = body.decode("utf-8")
+            except UnicodeDecodeError as error:
+                column = len(body[:error.start].decode("utf-8")) + 1
+                return (f"line {number}, column {column}: byte 0x{body[error.start]:02X} is not"
+                        " UTF-8 (Latin-1 or Windows-1252?): the files must be UTF-8")
+            for character, what in (("\r", "a carriage return"), ("\0", "a NUL byte")):
+                if character in text:
+                    return f"line {number}, column {text.index(character) + 1}: {what} inside the line"
+    return None
+
+
+def reader_message(error):
+    """DuckDB's error in one line: its reason lines, without the line it quotes (which
+    may be megabytes long) and the options and fixes it lists after a blank line."""
+    kept = []
+    for line in str(error).strip().splitlines():
+        if not line.strip():
+            break
+        if not line.startswith("Original Line:"):
+            kept.append(line.strip())
+    return "; ".join(kept)
+
+
 def header_columns(header):
     """The names in a CSV header line, as written (a byte-order mark and quotes off)."""
     if header is None:
@@ -77,24 +129,33 @@ def header_columns(header):
     return [name.strip().strip('"') for name in header.lstrip("\ufeff").split(",")]
 
 
-def content_hashes(entry):
-    """(hex SHA-256 of the file's bytes, landing key): the key is 64 bits of the hash of
-    the file's name and that digest, so that two files with the same bytes under two
-    names land apart."""
-    digest = hashlib.sha256()
-    with open(entry["entry_path"], "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    content = digest.hexdigest()
-    keyed = hashlib.sha256(f"{entry['entry_name']}\0{content}".encode()).digest()
-    return content, int.from_bytes(keyed[:8], "big", signed=True)
+def landing_key(entry):
+    """64 bits of the hash of the file's name and its content's digest, so that two
+    files with the same bytes under two names land apart."""
+    keyed = hashlib.sha256(f"{entry['entry_name']}\0{entry['content_sha256']}".encode()).digest()
+    return int.from_bytes(keyed[:8], "big", signed=True)
 
 
 def probe(session, entry):
-    row = {name: entry[name] for name in ("entry_path", "size_bytes", "modified_ns")}
-    path = entry["reader_path"]
+    """A file's row of this table. Its reads run on a cursor of their own, outside the
+    build's transaction, so that a file DuckDB refuses fails only its own probe."""
+    reader = session.cursor()
     try:
-        row["content_sha256"], row["landing_key"] = content_hashes(entry)
+        return probe_with(reader, entry)
+    finally:
+        reader.close()
+
+
+def probe_with(session, entry):
+    row = {name: entry[name] for name in ("entry_path", "size_bytes", "modified_ns", "content_sha256")}
+    path = entry["reader_path"]
+    compression = "gzip" if entry["file_format"] == "csv.gz" else "none"
+    try:
+        if entry["content_sha256"] is None:
+            with open(entry["entry_path"], "rb") as handle:  # names the reason it fails
+                handle.read(1)
+            raise OSError(f"{entry['entry_path']}: its bytes could not be read whole")
+        row["landing_key"] = landing_key(entry)
         if entry["file_format"] == "parquet":
             (count,) = session.execute(
                 "select num_rows from parquet_file_metadata($path)", {"path": path}).fetchone()
@@ -104,10 +165,13 @@ def probe(session, entry):
             row.update(header_columns=[name for (name,) in columns], data_row_count=count,
                        blank_line_numbers=[])
             return row
-        compression = "gzip" if entry["file_format"] == "csv.gz" else "none"
         header, line_count, blank_lines = probe_text_file(session, path, compression)
     except Exception as error:  # noqa: BLE001 - any reader error is kept, with its file
-        row["read_error"] = str(error).strip().splitlines()[0]
+        try:
+            reason = diagnose(entry["entry_path"], compression)
+        except (OSError, EOFError, ValueError):  # a stream that cannot be read at all
+            reason = None
+        row["read_error"] = reason or reader_message(error)
         return row
     last_text_line = line_count
     for number in reversed(blank_lines):
@@ -125,7 +189,7 @@ def probe(session, entry):
     return row
 
 
-VERSION = ("entry_path", "size_bytes", "modified_ns")
+VERSION = ("entry_path", "content_sha256")
 
 
 def model(dbt, session):

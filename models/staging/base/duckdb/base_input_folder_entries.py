@@ -4,8 +4,10 @@ read. Nothing in the folder is passed over unsaid.
 
 A Python model because only the file system can tell a regular file from a folder, a
 FIFO (which would block a reader forever) or a broken link, and whether it can be opened.
-It reads no file's content and never fails: base_input_rows_landed stops the build, naming
-the file, when an entry it needs cannot be read.
+It never fails: base_input_rows_landed stops the build, naming the file, when an entry it
+needs cannot be read. The only content it reads is each input file's bytes, once, for
+their SHA-256 (content_sha256): a file is known by what it holds, not by its size and
+modification time, which an edit can leave as they were (base_input_file_probes).
 
 Names are matched without regard to case (Delta2.csv and delta4.CSV are delta files), and
 a gzipped file by its name less .gz (delta2.csv.gz is a delta file for delta*.csv). A
@@ -16,6 +18,7 @@ delta3.old.csv) and the other is listed as a second file with that number.
 
 import errno
 import fnmatch
+import hashlib
 import os
 import re
 import stat
@@ -32,6 +35,7 @@ SCHEMA = (
     ("is_symlink", "boolean"),
     ("size_bytes", "bigint"),
     ("modified_ns", "bigint"),
+    ("content_sha256", "varchar"),
     ("input_kind", "varchar"),
     ("matches_name_exactly", "boolean"),
     ("file_format", "varchar"),
@@ -46,7 +50,8 @@ SCHEMA = (
 
 def entry_type(path):
     """What the entry is, following a symbolic link: file, folder, fifo, socket, device,
-    broken link or link loop; whether it is a link; and, for a regular file, its size and
+    broken link or link loop (a link to a file outside the folder is listed as leaving it,
+and not followed); whether it is a link; and, for a regular file, its size and
     modification time (ns), by which a later build knows it has not changed since it was
     last read (base_input_file_probes)."""
     try:
@@ -67,6 +72,24 @@ def entry_type(path):
     if stat.S_ISSOCK(mode):
         return "socket", is_link, None, None
     return "device", is_link, None, None
+
+
+def content_sha256(path):
+    """The hex SHA-256 of a file's bytes, or None when they cannot be read (the probe
+    then names the error)."""
+    digest = hashlib.sha256()
+    try:
+        with open(path, "rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+    except OSError:
+        return None
+    return digest.hexdigest()
+
+
+def inside(path, folder):
+    """Whether a resolved path lies within the resolved folder."""
+    return os.path.commonpath([path, folder]) == folder
 
 
 def unreadable_reason(path):
@@ -114,12 +137,16 @@ def list_entries(folder, delta_glob, summary_names):
         return [{"entry_path": folder, "entry_type": "unlistable folder",
                  "not_read_reason": f"the folder cannot be listed: {error.strerror}"}]
 
+    real_folder = os.path.realpath(folder)
     delta_pattern = re.compile(fnmatch.translate(delta_glob), re.IGNORECASE)
     delta_pattern_with_case = re.compile(fnmatch.translate(delta_glob))
     entries = []
     for name in names:
         path = os.path.join(folder, name)
         kind, is_link, size, modified_ns = entry_type(path)
+        if is_link and kind == "file" and not inside(os.path.realpath(path), real_folder):
+            # not followed: the folder is what the client sent, not what a link reaches
+            kind, size, modified_ns = "link leaving the folder", None, None
         entry = {"entry_name": name, "entry_path": path, "entry_type": kind,
                  "is_symlink": is_link, "size_bytes": size, "modified_ns": modified_ns}
         stem, file_format = split_format(name)
@@ -133,7 +160,10 @@ def list_entries(folder, delta_glob, summary_names):
             exact = any(delta_pattern_with_case.match(c) for c in candidates)
             entry.update(input_kind="delta", matches_name_exactly=exact)
             number = re.search(r"[0-9]+", stem)
+            entry["drop_number"] = number.group() if number else None
             entry["file_number"] = int(number.group()) if number else None
+            if entry["file_number"] is not None and entry["file_number"] >= 2**63:
+                entry["file_number"] = None
         if "input_kind" in entry:
             entry.update(file_format=file_format, source_file=stem, reader_path=reader_path(path))
         entry["not_read_reason"] = first_reason(entry)
@@ -155,8 +185,11 @@ def first_reason(entry):
         return reason
     if entry["reader_path"] is None:
         return "unreadable: DuckDB cannot read a path holding both a backslash and [, * or ?"
-    if entry["input_kind"] == "delta" and entry["file_number"] is None:
+    if entry["input_kind"] == "delta" and entry["drop_number"] is None:
         return "no number in its name: the number gives the drop order (delta0, delta1, ...)"
+    if entry["input_kind"] == "delta" and entry["file_number"] is None:
+        return (f"its drop number {entry['drop_number']} is past 64 bits: the number gives"
+                " the drop order, and must be smaller")
     return None
 
 
@@ -205,6 +238,7 @@ def number_the_files(entries):
         entry["file_position"] = position
     for index, entry in enumerate(deltas + summaries, start=1):
         entry["file_index"] = index
+        entry["content_sha256"] = content_sha256(entry["entry_path"])
 
 
 def model(dbt, session):

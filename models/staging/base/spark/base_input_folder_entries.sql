@@ -119,6 +119,11 @@ first_reasons as (
             when entry_type != 'file' then 'not a regular file: a ' || entry_type
             when input_kind = 'delta' and regexp_extract(stem, '[0-9]+', 0) = ''
                 then 'no number in its name: the number gives the drop order (delta0, delta1, ...)'
+            when
+                input_kind = 'delta'
+                and try_cast(regexp_extract(stem, '[0-9]+', 0) as bigint) is null
+                then 'its drop number ' || regexp_extract(stem, '[0-9]+', 0)
+                || ' is past 64 bits: the number gives the drop order, and must be smaller'
         end as first_reason
     from classified
 ),
