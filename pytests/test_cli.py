@@ -6,6 +6,12 @@ built, then a folder whose delta2.csv has a renamed column: the second build mus
 one line that it stopped, naming the file, line and what is wrong, print no summary,
 write no emails, and leave none of the first build's write-up behind; `summary` must then
 refuse the first build's verdict.
+
+A command line to fix (a --vars that is not a mapping, two folders at once, a report
+folder that is a file, a --parties file that is not a mapping of names, an input folder
+that loops) is refused in one line, exit status 2, before dbt runs; a warehouse another
+process holds, or that cannot be written, in one line too (exit status 1). A --vars given
+after `--` reaches dbt merged with --input-dir, in one --vars.
 """
 
 from __future__ import annotations
@@ -15,9 +21,12 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
+import yaml
 
 from pytests.dbt_harness import PROJECT_DIR
+from recon import cli as recon_cli
 from recon.report import HISTORY_CHART_PNG, WRITE_UP_FILES, read_chart_data
 from recon.simulator import simulate, write_case
 
@@ -97,3 +106,141 @@ def test_a_summary_with_no_rows_gets_a_verdict_not_a_traceback(folders, tmp_path
         " ".join(result.stdout.split()))
     assert "every_summary_file_has_rows" in result.stdout
     assert sorted(os.listdir(tmp_path / "reports")) == sorted(WRITE_UP_FILES)
+
+
+# ---------------------------------------------------------------- a command line to fix
+# Each is refused before dbt runs, in one line: `main` returns without building.
+
+
+@pytest.fixture
+def no_build(monkeypatch, tmp_path: Path) -> Path:
+    """A warehouse in a scratch folder, and any dbt run a failure of the test."""
+    monkeypatch.setenv("DBT_DUCKDB_PATH", str(tmp_path / "warehouse.duckdb"))
+    monkeypatch.setenv("DBT_TARGET_PATH", str(tmp_path / "target"))
+
+    def no_dbt(*args, **kwargs):
+        raise AssertionError("dbt ran")
+
+    monkeypatch.setattr(recon_cli, "run_dbt_build", no_dbt)
+    monkeypatch.setattr(recon_cli, "run_dbt_docs", no_dbt)
+    return tmp_path
+
+
+def one_line_refusal(capsys, status: int, returned: int) -> str:
+    out, err = capsys.readouterr()
+    assert returned == status, err
+    assert "Traceback" not in out + err
+    lines = err.strip().splitlines()
+    assert len(lines) == 1, err
+    return lines[0]
+
+
+def test_the_users_vars_and_the_input_folder_both_reach_dbt() -> None:
+    for given in (["--", "--vars", "{findings_as_warnings: true}"],
+                  ["--", "--vars={findings_as_warnings: true}"],
+                  ["--vars", "findings_as_warnings: true"]):
+        extra, user_vars = recon_cli.split_vars([a for a in given if a != "--"])
+        variables = recon_cli.build_vars("some/folder", user_vars)
+        args = recon_cli.dbt_args(["build"], variables, "duckdb", ["--select", "x", *extra])
+        assert args.count("--vars") == 1 and not any(a.startswith("--vars=") for a in args)
+        passed = yaml.safe_load(args[args.index("--vars") + 1])
+        assert passed == {"findings_as_warnings": True,
+                          "input_dir": str(Path("some/folder").resolve())}
+        assert args[-2:] == ["--select", "x"]
+    # later --vars over earlier ones, as dbt reads one; the user's input_dir kept as given
+    assert recon_cli.split_vars(["--vars", "{a: 1, b: 1}", "--vars={b: 2}"]) == (
+        [], {"a": 1, "b": 2})
+    assert recon_cli.build_vars(None, {"input_dir": "x"}) == {"input_dir": "x"}
+    # a date (YAML reads one) is passed on as YAML, not lost
+    date_vars = recon_cli.build_vars(None, recon_cli.split_vars(["--vars", "{d: 2024-01-31}"])[1])
+    args = recon_cli.dbt_args(["build"], date_vars, "duckdb")
+    assert yaml.safe_load(args[args.index("--vars") + 1]) == date_vars
+
+
+@pytest.mark.parametrize("given, problem", [
+    (["--vars", "[1, 2]"], "is YAML list, not a mapping"),
+    (["--vars=findings_as_warnings"], "is YAML text, not a mapping"),
+    (["--vars", "{a: [}"], "is not YAML"),
+    (["--vars"], "--vars needs a value"),
+])
+def test_vars_that_are_not_a_mapping_are_refused(no_build, capsys, given, problem) -> None:
+    line = one_line_refusal(capsys, 2, recon_cli.main(
+        ["build", "--input-dir", str(no_build), "--", *given]))
+    assert line.startswith("python -m recon.cli build: ") and problem in line
+
+
+def test_two_folders_given_at_once_are_refused(no_build, capsys) -> None:
+    line = one_line_refusal(capsys, 2, recon_cli.main(
+        ["build", "--input-dir", str(no_build), "--", "--vars", "{input_dir: elsewhere}"]))
+    assert "name two folders" in line
+
+
+def test_a_report_folder_that_is_a_file_is_refused(no_build, capsys) -> None:
+    a_file = no_build / "a_file"
+    a_file.write_text("not a folder")
+    line = one_line_refusal(capsys, 2, recon_cli.main(
+        ["build", "--input-dir", str(no_build), "--report-dir", str(a_file)]))
+    assert f"--report-dir {a_file}: not a folder" in line
+    line = one_line_refusal(capsys, 2, recon_cli.main(
+        ["report", "--out", str(a_file / "below")]))
+    assert f"--out {a_file / 'below'}: not a folder ({a_file} is a file)" in line
+    assert a_file.read_text() == "not a folder"
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("client_name: [unclosed\n", "not YAML at line 2"),
+    ("- just\n- a list\n", "a YAML list, not a mapping of names"),
+    ("client_name:\n  first: a\n", "client_name is a dict, not a name"),
+    (None, "cannot be read"),
+])
+def test_a_parties_file_that_cannot_be_used_is_refused(no_build, capsys, text, problem) -> None:
+    parties = no_build / "parties.yml"
+    if text is not None:
+        parties.write_text(text)
+    line = one_line_refusal(capsys, 2, recon_cli.main(
+        ["report", "--out", str(no_build / "out"), "--parties", str(parties)]))
+    assert f"--parties {parties}: " in line and problem in line
+    assert not (no_build / "out").exists()
+
+
+def test_an_input_folder_that_loops_is_refused(no_build, capsys) -> None:
+    loop = no_build / "loop"
+    loop.symlink_to(loop)
+    line = one_line_refusal(capsys, 2, recon_cli.main(["build", "--input-dir", str(loop)]))
+    assert f"--input-dir {loop}: Symlink loop" in line
+    line = one_line_refusal(capsys, 2, recon_cli.main(["build", "--input-dir", ""]))
+    assert "--input-dir is empty" in line
+
+
+def test_a_warehouse_another_process_holds_is_named_in_one_line(no_build, capsys) -> None:
+    warehouse = no_build / "warehouse.duckdb"
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('held', flush=True);"
+         " sys.stdin.read()", str(warehouse)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        line = one_line_refusal(capsys, 1, recon_cli.main(["build", "--input-dir", str(no_build)]))
+    finally:
+        holder.communicate("", timeout=30)
+    assert line.startswith(f"The warehouse {warehouse} is in use by another process")
+    assert "DBT_DUCKDB_PATH" in line
+
+
+def test_a_read_only_warehouse_is_named_in_one_line(no_build, capsys) -> None:
+    warehouse = no_build / "warehouse.duckdb"
+    duckdb.connect(str(warehouse)).close()
+    warehouse.chmod(0o444)
+    immutable = False
+    if os.geteuid() == 0:  # root writes a read-only file: make it immutable instead
+        immutable = subprocess.run(["chattr", "+i", str(warehouse)],
+                                   capture_output=True).returncode == 0
+        if not immutable:
+            pytest.skip("running as root, and chattr +i is not available here")
+    try:
+        line = one_line_refusal(capsys, 1, recon_cli.main(["build", "--input-dir", str(no_build)]))
+    finally:
+        if immutable:
+            subprocess.run(["chattr", "-i", str(warehouse)], check=True)
+    assert line.startswith(f"The warehouse {warehouse} cannot be opened for writing")

@@ -113,7 +113,7 @@ def assert_sql_returns_what_the_email_says(build: Build, email: str) -> list[tup
                 expected = report._markdown_table(columns, rows)
                 assert shown.startswith(expected), f"the result printed under\n{sql}\nis stale"
             else:
-                stated = re.search(r"Returns the (\d+) rows", shown)
+                stated = re.search(r"Returns the (\d+) rows?", shown)
                 assert stated and int(stated.group(1)) == len(rows), sql
     return results
 

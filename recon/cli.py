@@ -8,9 +8,17 @@
 from the warehouse and the data tests that failed, generates the dbt docs site
 (target/static_index.html) and writes the findings up (recon/report.py): the two emails,
 the HTML report and the chart, into reports/ for the shipped replica, or target/reports/
-with --input-dir, so a client's data never lands in a committed folder. It exits with
-dbt's status: non-zero while the tables disagree. `report` renders them again from the
-last build.
+with --input-dir (or an input_dir in --vars), so a client's data never lands in a
+committed folder. A --vars given after `--` is read as dbt reads it (a YAML mapping) and
+merged with --input-dir into the one --vars dbt gets (dbt keeps only the last); the docs
+site is generated with the same vars. It exits with dbt's status: non-zero while the
+tables disagree. `report` renders them again from the last build.
+
+A command line to fix (a --vars that is not a mapping, a --parties file that is not
+YAML, a report folder that is a file, an --input-dir that loops) gets one line saying
+what, and exit status 2, before anything runs; so does a warehouse another process holds
+or that cannot be written (status 1). A write-up that fails midway says so in one line
+and leaves no earlier write-up in the report folder.
 
 With `--target spark` the build runs on Spark (profiles.yml's `spark` output, a local
 session by default) and its marts are copied into a DuckDB file (recon/spark_marts.py,
@@ -35,14 +43,35 @@ import textwrap
 from pathlib import Path
 
 import duckdb
+import yaml
 
-from recon.report import OPTIONAL_WRITE_UP_FILES, WRITE_UP_FILES, root_cause
+from recon.report import (
+    PartiesError,
+    WriteUpFailed,
+    load_parties,
+    remove_write_up,
+    root_cause,
+    shown,
+)
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# What dbt's static docs page inlines, in place of each placeholder of its index.html.
+DOCS_INLINE_DATA = {
+    '"MANIFEST.JSON INLINE DATA"': "manifest.json",
+    '"CATALOG.JSON INLINE DATA"': "catalog.json",
+}
 
 
 class StaleVerdict(Exception):
     """The warehouse's verdict is not the last build's."""
+
+
+class UsageError(Exception):
+    """A command line to fix before anything runs: its message says what (exit 2)."""
+
+
+class WarehouseUnavailable(Exception):
+    """The warehouse cannot be opened for the build: in use, or not writable (exit 1)."""
 
 
 def warehouse_path(target: str = "duckdb") -> Path:
@@ -71,24 +100,128 @@ def release_warehouse() -> None:
     gc.collect()
 
 
-def dbt_args(command: list[str], input_dir: str | None, target: str) -> list[str]:
-    """A dbt command line on this project, for the target, reading input_dir."""
+def split_vars(extra_args: list[str]) -> tuple[list[str], dict]:
+    """The dbt arguments given after `--`, less their --vars, and the vars those give:
+    each value read as YAML, as dbt reads it, and a mapping (later ones over earlier), or a
+    UsageError naming the problem."""
+    rest, variables = [], {}
+    position = 0
+    while position < len(extra_args):
+        argument = extra_args[position]
+        if argument == "--vars":
+            if position + 1 == len(extra_args):
+                raise UsageError("--vars needs a value: a YAML mapping, such as"
+                                 " '{findings_as_warnings: true}'.")
+            text, position = extra_args[position + 1], position + 2
+        elif argument.startswith("--vars="):
+            text, position = argument.removeprefix("--vars="), position + 1
+        else:
+            rest.append(argument)
+            position += 1
+            continue
+        try:
+            value = yaml.safe_load(text)
+        except yaml.YAMLError as error:
+            problem = " ".join(str(getattr(error, "problem", None) or error).split())
+            raise UsageError(f"--vars {shown(text)!r} is not YAML ({problem}): give a"
+                             " mapping, such as '{findings_as_warnings: true}'.") from None
+        if value is None:
+            value = {}
+        if not isinstance(value, dict):
+            kind = {str: "text", list: "list", bool: "true/false", int: "number",
+                    float: "number"}.get(type(value), type(value).__name__)
+            raise UsageError(
+                f"--vars {shown(text)!r} is YAML {kind}, not a mapping:"
+                " give a mapping, such as '{findings_as_warnings: true}'.")
+        variables.update(value)
+    return rest, variables
+
+
+def build_vars(input_dir: str | None, user_vars: dict) -> dict:
+    """The vars of a build: the user's, with input_dir (from --input-dir, resolved) merged
+    in, so that neither replaces the other (dbt takes the last --vars only)."""
+    variables = dict(user_vars)
+    if input_dir is None:
+        return variables
+    if not input_dir.strip():
+        raise UsageError("--input-dir is empty: give the folder that holds the input files.")
+    try:
+        folder = str(Path(input_dir).resolve())
+    except (OSError, RuntimeError) as error:  # a symlink loop
+        raise UsageError(f"--input-dir {shown(input_dir)}: {shown(str(error))}.") from None
+    given = variables.get("input_dir")
+    if given is not None and str(given) not in (input_dir, folder):
+        raise UsageError(
+            f"--input-dir {shown(input_dir)} and --vars input_dir {shown(str(given))} name"
+            " two folders: give the folder once.")
+    variables["input_dir"] = folder
+    return variables
+
+
+def _vars_text(variables: dict) -> str:
+    """Vars as one --vars value: JSON (which YAML reads), or YAML for what JSON cannot
+    hold (a date, say)."""
+    try:
+        return json.dumps(variables)
+    except TypeError:
+        return yaml.safe_dump(variables, default_flow_style=True, width=2**31,
+                              allow_unicode=True).strip()
+
+
+def dbt_args(command: list[str], variables: dict, target: str,
+             extra_args: list[str] = ()) -> list[str]:
+    """A dbt command line on this project, for the target, with these vars (one --vars),
+    then the other arguments given after `--` (their --vars already merged in)."""
     args = [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
             "--target", target]
-    if input_dir:
-        args += ["--vars", json.dumps({"input_dir": str(Path(input_dir).resolve())})]
-    return args
+    if variables:
+        args += ["--vars", _vars_text(variables)]
+    return args + list(extra_args)
+
+
+def check_report_dir(path: Path, option: str) -> None:
+    """A UsageError unless path is a folder, or can be made one: no file in its place or
+    in place of a folder above it."""
+    for folder in (path, *path.parents):
+        if folder.exists() or folder.is_symlink():
+            if not folder.is_dir():
+                what = "" if folder == path else f" ({shown(str(folder))} is a file)"
+                raise UsageError(f"{option} {shown(str(path))}: not a folder{what}; give a"
+                                 " folder for the write-up.")
+            return
+
+
+def check_warehouse(target: str) -> None:
+    """WarehouseUnavailable unless the build can write the DuckDB warehouse: not held by
+    another process, not read-only. Checked before dbt runs, which otherwise prints
+    three tracebacks before its error."""
+    if target != "duckdb":
+        return
+    path = warehouse_path(target)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        duckdb.connect(str(path)).close()
+    except (duckdb.Error, OSError) as error:
+        message = " ".join(str(error).split())
+        if "lock" in message.lower():
+            what = "is in use by another process (a build, a duckdb shell, a notebook)"
+            fix = "close it, or set DBT_DUCKDB_PATH to another file, and run again"
+        else:
+            what = "cannot be opened for writing"
+            fix = "make it writable, or set DBT_DUCKDB_PATH to another file"
+        raise WarehouseUnavailable(
+            f"The warehouse {shown(str(path))} {what}: {fix}. ({shown(message)})") from None
 
 
 def run_dbt_build(
-    input_dir: str | None, extra_args: list[str], target: str = "duckdb"
+    variables: dict, extra_args: list[str], target: str = "duckdb"
 ) -> tuple[bool, list[dict]]:
-    """`dbt build` on this project; returns success and one dict per node that did not
-    pass. On Spark, the marts of a build that reached recon_summary are then copied into
-    the DuckDB file the summary and the write-up read."""
+    """`dbt build` on this project with these vars; returns success and one dict per node
+    that did not pass. On Spark, the marts of a build that reached recon_summary are then
+    copied into the DuckDB file the summary and the write-up read."""
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(dbt_args(["build"], input_dir, target) + extra_args)
+    result = dbtRunner().invoke(dbt_args(["build"], variables, target, extra_args))
     release_warehouse()
     if result.exception is not None:
         raise SystemExit(f"dbt could not run: {result.exception}")
@@ -110,19 +243,50 @@ def run_dbt_build(
     return bool(result.success), not_passed
 
 
-def run_dbt_docs(input_dir: str | None, target: str = "duckdb") -> bool:
-    """`dbt docs generate --static`: the docs site as one file, target/static_index.html."""
+def run_dbt_docs(variables: dict, target: str = "duckdb") -> bool:
+    """`dbt docs generate --static` with the build's vars: the docs site as one file,
+    target/static_index.html, its inlined data made inert (inert_static_docs)."""
     from dbt.cli.main import dbtRunner
 
     result = dbtRunner().invoke(
-        dbt_args(["docs", "generate", "--static", "--quiet"], input_dir, target))
+        dbt_args(["docs", "generate", "--static", "--quiet"], variables, target))
     release_warehouse()
+    if result.success:
+        inert_static_docs(target_path())
     return bool(result.success)
+
+
+def _inert_json(text: str) -> str:
+    """JSON text that holds the same data and cannot end the <script> it is inlined in:
+    '<', '>' and '&' (which only a JSON string can hold) written as \\u escapes, and
+    the two line separators JavaScript ends a line at."""
+    for character in "<>&\u2028\u2029":
+        text = text.replace(character, f"\\u{ord(character):04x}")
+    return text
+
+
+def inert_static_docs(target: Path) -> Path:
+    """Write target/static_index.html again as dbt does (its index.html with the manifest
+    and the catalog inlined), but with the inlined JSON inert: the manifest holds the
+    input folder's path (the source's meta, the compiled SQL), and a path holding
+    '</script><img onerror=...>' would otherwise end the script and run in the page."""
+    from dbt.task.docs import DOCS_INDEX_FILE_PATH
+
+    page = Path(DOCS_INDEX_FILE_PATH).read_text(encoding="utf-8").strip()
+    placeholders = re.compile("|".join(re.escape(key) for key in DOCS_INLINE_DATA))
+    page = placeholders.sub(
+        lambda match: _inert_json(
+            (target / DOCS_INLINE_DATA[match.group()]).read_text(encoding="utf-8").strip()),
+        page)
+    static_index = target / "static_index.html"
+    static_index.write_text(page, encoding="utf-8")
+    return static_index
 
 
 def write_report(out_dir: Path, parties: str | None = None, target: str = "duckdb",
                  with_history: bool = True) -> list[Path]:
-    """The emails, the HTML report and the chart, rendered from the warehouse."""
+    """The emails, the HTML report and the chart, rendered from the warehouse; WriteUpFailed
+    (the earlier write-up removed) when that fails."""
     from recon.report import write_reports
 
     return write_reports(warehouse_path(target), out_dir, Path(parties) if parties else None,
@@ -182,15 +346,14 @@ def report_stopped_build(not_passed: list[dict], report_dir: Path) -> None:
     build's write-up removed, so that nothing shows a verdict this build did not make."""
     error = first_error(not_passed) or ["dbt stopped without an error message (see logs/dbt.log)"]
     skipped = sum(1 for node in not_passed if node["status"] == "skipped")
-    print(f"The build stopped before the reconciliation: {error[0]}", file=sys.stderr)
+    print(f"The build stopped before the reconciliation: {shown(error[0])}", file=sys.stderr)
     for line in error[1:]:
-        print(f"  {line}", file=sys.stderr)
-    if skipped:
+        print(f"  {shown(line)}", file=sys.stderr)
+    if skipped == 1:
+        print("  (1 later node was skipped because of it.)", file=sys.stderr)
+    elif skipped:
         print(f"  ({skipped:,} later nodes were skipped because of it.)", file=sys.stderr)
-    removed = [report_dir / name for name in (*WRITE_UP_FILES, *OPTIONAL_WRITE_UP_FILES)
-               if (report_dir / name).exists()]
-    for path in removed:
-        path.unlink()
+    removed = remove_write_up(report_dir) if report_dir.is_dir() else []
     print("No summary and no write-up: there is no verdict for these inputs."
           + (f" Removed the earlier build's write-up from {os.path.relpath(report_dir)}."
              if removed else ""), file=sys.stderr)
@@ -204,8 +367,9 @@ def _number(value, width: int) -> str:
 def format_summary(summary: dict) -> str:
     """The summary as a few aligned lines a person reads in a terminal."""
     lines = [
-        f"Reconciliation of {_number(summary['delta_files'], 0)} delta files "
-        f"({_number(summary['delta_rows'], 0)} rows)",
+        f"Reconciliation of {_number(summary['delta_files'], 0)} delta"
+        f" file{'' if summary['delta_files'] == 1 else 's'}"
+        f" ({_number(summary['delta_rows'], 0)} row{'' if summary['delta_rows'] == 1 else 's'})",
         "",
         f"  {'client total spend':<34}{_number(summary['client_total_spend'], 14)}"
         f"   ({_number(summary['client_rows'], 0)} rows)",
@@ -241,7 +405,7 @@ def format_failures(not_passed: list[dict]) -> str:
         # database.schema.table: the schema and table are what a reader types
         relation = (node["relation"] or "").replace('"', "").split(".")[-2:]
         kept = f"  -> {'.'.join(relation)}" if node["relation"] else ""
-        lines.append(f"  {node['status']:<6} {node['name']}{count}{kept}")
+        lines.append(f"  {node['status']:<6} {node['name']}{count}{shown(kept)}")
     return "\n".join(lines)
 
 
@@ -265,18 +429,40 @@ def main(argv: list[str] | None = None) -> int:
     report.add_argument("--out", type=Path, default=PROJECT_DIR / "target" / "reports")
     report.add_argument("--parties", help="YAML of names over recon/templates/parties.yml")
     args = parser.parse_args(argv)
+    try:
+        return run(args)
+    except UsageError as error:
+        print(f"{parser.prog} {args.command}: {error}", file=sys.stderr)
+        return 2
+    except WarehouseUnavailable as error:
+        print(error, file=sys.stderr)
+        return 1
 
+
+def run(args: argparse.Namespace) -> int:
+    """One command, its arguments checked before anything runs (UsageError)."""
     success = True
     not_passed: list[dict] = []
     report_dir = None
+    variables: dict = {}
     if args.command == "build":
-        extra = [a for a in args.dbt_args if a != "--"]
-        success, not_passed = run_dbt_build(args.input_dir, extra, args.target)
+        extra, user_vars = split_vars([a for a in args.dbt_args if a != "--"])
+        variables = build_vars(args.input_dir, user_vars)
+        # another folder than the shipped replica: its write-up never goes to reports/
         report_dir = args.report_dir or PROJECT_DIR / (
-            "target/reports" if args.input_dir else "reports")
+            "target/reports" if "input_dir" in variables else "reports")
+        check_report_dir(report_dir, "--report-dir")
+        check_warehouse(args.target)
+        success, not_passed = run_dbt_build(variables, extra, args.target)
         if any(node["name"] == "recon_summary" for node in not_passed):
             report_stopped_build(not_passed, report_dir)
             return 1
+    if args.command == "report":
+        check_report_dir(args.out, "--out")
+        try:
+            load_parties(Path(args.parties) if args.parties else None)
+        except PartiesError as error:
+            raise UsageError(str(error)) from None
     try:
         summary = read_current_summary(warehouse_path(args.target))
     except StaleVerdict as stale:
@@ -287,7 +473,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 1
     if args.command == "report":
-        for path in write_report(args.out, args.parties, args.target):
+        try:
+            written = write_report(args.out, args.parties, args.target)
+        except WriteUpFailed as failed:
+            print(failed, file=sys.stderr)
+            return 1
+        for path in written:
             print(path)
         return 0
     print()
@@ -295,21 +486,31 @@ def main(argv: list[str] | None = None) -> int:
     print()
     if args.command == "build":
         print(format_failures(not_passed))
-        docs_built = run_dbt_docs(args.input_dir, args.target)
+        docs_built = run_dbt_docs(variables, args.target)
         # the shipped replica's write-up, committed in reports/, is the same on every
         # machine: without the chart over this warehouse's builds
-        written = write_report(report_dir, target=args.target,
-                               with_history=report_dir.resolve() != (PROJECT_DIR / "reports").resolve())
+        try:
+            written = write_report(
+                report_dir, target=args.target,
+                with_history=report_dir.resolve() != (PROJECT_DIR / "reports").resolve())
+        except WriteUpFailed as failed:
+            print(failed, file=sys.stderr)
+            written, success = [], False
         print()
-        print("Written up:")
+        print("Written up:" if written or docs_built else "Nothing written up.")
         for path in written:
             print(f"  {os.path.relpath(path)}")
         if docs_built:
             print(f"  {os.path.relpath(target_path() / 'static_index.html')}  (dbt docs)")
             from recon.report import HISTORY_CHART_PNG, write_docs_history_chart
 
-            chart = write_docs_history_chart(
-                warehouse_path(args.target), target_path() / "assets" / HISTORY_CHART_PNG)
+            try:
+                chart = write_docs_history_chart(
+                    warehouse_path(args.target), target_path() / "assets" / HISTORY_CHART_PNG)
+            except Exception as error:  # noqa: BLE001 (the docs' chart is an extra)
+                print(f"  the docs' chart of the gap over builds failed ({type(error).__name__}:"
+                      f" {shown(' '.join(str(error).split()))})", file=sys.stderr)
+                chart, success = None, False
             if chart:
                 print(f"  {os.path.relpath(chart)}  (the docs' chart of the gap over builds)")
         else:

@@ -38,6 +38,7 @@ from pathlib import Path
 import duckdb
 import jinja2
 import yaml
+from markupsafe import Markup
 
 PACKAGE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = PACKAGE_DIR.parent
@@ -87,6 +88,114 @@ STATUS_WORDS = {
 }
 VALUE_COLUMNS = ("total_spend", "count_saved_items", "loyalty_credits", "batch_id")
 
+
+
+# ---------------------------------------------------------------- text from the input
+# File names, folder paths, quarantined values and reasons, and every text column of the
+# marts made from them come from the client. They are shown, never interpreted: control
+# characters written as escapes everywhere (shown), and in the Markdown emails every
+# character a renderer could take for Markdown or HTML escaped (markdown_text), which the
+# Markdown templates apply to every value they print (environment(markdown=True)).
+
+# C0 and C1 controls, DEL, line and paragraph separators, and the bidirectional controls
+# that reorder how text reads on screen
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+_CONTROL_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+# Markdown punctuation escaped wherever it stands; '_' only where it could open or close
+# emphasis (not between two letters or digits, as in batch_id), and the marks that start
+# a block ('-', '+', '=', a list number's '.' or ')') only at the start of a value, since
+# any value may start a line. '<', '>' and '&' become HTML entities.
+_MARKDOWN_ALWAYS = frozenset("\\`*[]{}|!#~$")
+_HTML_ENTITIES = {"<": "&lt;", ">": "&gt;", "&": "&amp;"}
+_LIST_NUMBER = re.compile(r"(\d{1,9})([.)])(?=[ \t]|$)")
+
+
+def _control_escape(match: re.Match) -> str:
+    character = match.group()
+    if character in _CONTROL_ESCAPES:
+        return _CONTROL_ESCAPES[character]
+    code = ord(character)
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def shown(text: str) -> str:
+    """Text with its control characters (line breaks, tabs, bidirectional overrides)
+    written as escapes (\\n, \\x1f, \\u202e), so that a name reads on one line, as
+    it is."""
+    return _CONTROL.sub(_control_escape, text)
+
+
+def markdown_text(text: str) -> str:
+    """Text from the input as Markdown that shows it as it is: no emphasis, link, image,
+    heading, list, table cell, code or HTML of its own (see _MARKDOWN_ALWAYS)."""
+    text = str(text)
+    # where a line this value starts would start its block (up to three spaces in)
+    start = len(text) - len(text.lstrip(" "))
+    escaped = []
+    for position, character in enumerate(text):
+        if character in _MARKDOWN_ALWAYS:
+            escaped.append("\\" + character)
+        elif character in _HTML_ENTITIES:
+            escaped.append(_HTML_ENTITIES[character])
+        elif character == "_" and not (
+            0 < position < len(text) - 1
+            and text[position - 1].isalnum() and text[position + 1].isalnum()
+        ):
+            escaped.append("\\_")
+        elif character in "-+=" and position == start:
+            escaped.append("\\" + character)
+        else:
+            escaped.append(character)
+    escaped_text = "".join(escaped)
+    # a value that starts a line must not start a numbered list: "1. " or "1) "
+    number = _LIST_NUMBER.match(escaped_text, start)
+    if number:
+        escaped_text = (f"{escaped_text[:start]}{number[1]}\\{number[2]}"
+                        f"{escaped_text[number.end():]}")
+    return shown(escaped_text)
+
+
+def _is_text(value) -> bool:
+    """Whether a value printed into a write-up is text (escaped) rather than a figure, a
+    date or a flag (printed as it is)."""
+    return isinstance(value, (str, list, tuple, dict, set)) and not isinstance(value, Markup)
+
+
+def _markdown_value(value) -> str:
+    """How the Markdown templates print any value (the environment's finalize): text
+    escaped by markdown_text; Markup (figures, names from the parties file, what a macro
+    or markdown_table made of escaped values) as it is."""
+    if isinstance(value, Markup):
+        return value
+    return markdown_text(value) if _is_text(value) else str(value)
+
+
+def _shown_value(value):
+    """How the other templates print any value: control characters shown (the HTML
+    report escapes the rest itself)."""
+    if isinstance(value, str) and not isinstance(value, Markup):
+        return shown(value)
+    return value
+
+
+def _code(text: str) -> Markup:
+    """Text for a fenced code block: printed as it is, but never a line that could close
+    the fence (the SQL spells its names with _sql_text, so no name starts a line)."""
+    for line in str(text).splitlines():
+        if re.match(r" {0,3}(`{3,}|~{3,})", line) or _CONTROL.search(line):
+            raise ValueError(f"a line of code would end its Markdown code block: {line!r}")
+    return Markup(text)
+
+
+class _MarkdownContext(jinja2.runtime.Context):
+    """A Markdown template's context: what a macro returns was escaped as the macro
+    printed it, so it is not escaped again where the macro is called."""
+
+    def call(__self, __obj, *args, **kwargs):  # noqa: N805 (jinja2's own signature)
+        result = super().call(__obj, *args, **kwargs)
+        if isinstance(__obj, jinja2.runtime.Macro) and isinstance(result, str):
+            return Markup(result)
+        return result
 
 
 # ---------------------------------------------------------------- reading the warehouse
@@ -163,8 +272,16 @@ def reproduction_queries(
 
 
 def _sql_text(value: str) -> str:
-    """A file name as a SQL string literal (quotes doubled), as macros/io/text_literal does."""
-    return "'" + value.replace("'", "''") + "'"
+    """A file name as a SQL string literal (quotes doubled), as macros/io/text_literal does;
+    a control character (a line break, say) spelled chr(n) beside it, so that the SQL an
+    email prints in a code block keeps each name on its line, as it is."""
+    parts = []
+    for piece in re.split(f"({_CONTROL.pattern})", value):
+        if _CONTROL.fullmatch(piece):
+            parts.append(f"chr({ord(piece)})")
+        elif piece or not parts:
+            parts.append("'" + piece.replace("'", "''") + "'")
+    return parts[0] if len(parts) == 1 else "(" + " || ".join(parts) + ")"
 
 
 def raw_files_query(connection: duckdb.DuckDBPyConnection) -> dict | None:
@@ -502,9 +619,9 @@ def explained_by(summary: dict) -> list[str]:
             f"the client's export reflects the deltas only up to {summary['client_last_file']}"
         )
     if "platform_extra_users" in causes:
-        phrases.append(f"{summary['users_extra_on_platform']:,} users on the platform in no delta")
+        phrases.append(f"{_number(summary['users_extra_on_platform'], 'user')} on the platform in no delta")
     if "platform_missing_users" in causes:
-        phrases.append(f"{summary['users_missing_from_platform']:,} users missing from the platform")
+        phrases.append(f"{_number(summary['users_missing_from_platform'], 'user')} missing from the platform")
     return phrases
 
 
@@ -517,6 +634,9 @@ def _chart_style(pyplot) -> None:
             "font.size": 10,
             "svg.fonttype": "none",
             "svg.hashsalt": "recon",
+            # every text is drawn as written: a '$' in a file or party name is not
+            # mathtext (a name like 'delta3 $\\foo$' would stop the drawing)
+            "text.parse_math": False,
         }
     )
 
@@ -568,7 +688,7 @@ def _gap_figure(data: dict, parties: dict):
         title = f"{_possessive(parties['platform_short_name'])} table and the client's export agree"
     figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     if data["explained_by"]:
-        why = "Why: " + "; ".join(data["explained_by"]) + "."
+        why = "Why: " + shown("; ".join(data["explained_by"])) + "."
     elif gap:
         why = "Why: not found yet."
     else:
@@ -602,9 +722,11 @@ def _files_figure(data: dict, parties: dict):
     for position, file in zip(positions, files):
         notes = [(_money(symbol, file["total_spend"]), "#455a64")]
         if file["missing"]:
-            notes.append((f"{_money(symbol, file['missing'])} missing ({file['missing_users']:,} users)", "#b71c1c"))
+            notes.append((f"{_money(symbol, file['missing'])} missing"
+                          f" ({_number(file['missing_users'], 'user')})", "#b71c1c"))
         if file["stale_held"]:
-            notes.append((f"{_money(symbol, file['stale_held'])} stale ({file['stale_users']:,} users)", "#e65100"))
+            notes.append((f"{_money(symbol, file['stale_held'])} stale"
+                          f" ({_number(file['stale_users'], 'user')})", "#e65100"))
         x = file["total_spend"] + widest * 0.01
         text = axes.text(x, position, notes[0][0], va="center", ha="left", fontsize=8.5, color=notes[0][1])
         for note, colour in notes[1:]:
@@ -612,7 +734,7 @@ def _files_figure(data: dict, parties: dict):
                 note, xycoords=text, xy=(1, 0), xytext=(6, 0), textcoords="offset points",
                 va="bottom", ha="left", fontsize=8.5, color=colour,
             )
-    axes.set_yticks(positions, [f["source_file"] for f in files])
+    axes.set_yticks(positions, [shown(f["source_file"]) for f in files])
     axes.invert_yaxis()
     axes.set_xlim(0, widest * 1.75)
     axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _money(symbol, int(x))))
@@ -714,20 +836,53 @@ def read_chart_data(png: Path) -> dict:
 # ---------------------------------------------------------------- rendering
 
 
+class PartiesError(ValueError):
+    """A --parties file that cannot be used: its message says why, in one line."""
+
+
 def load_parties(path: Path | None = None) -> dict:
-    """The names the emails use: parties.yml, with the keys of `path` (if given) over it."""
+    """The names the emails use: parties.yml, with the keys of `path` (if given) over it.
+    A key given no value there keeps parties.yml's; a number is a name as written. A file
+    that cannot be read, is not YAML, or is not a mapping of names is a PartiesError."""
     parties = yaml.safe_load(PARTIES_FILE.read_text())
-    if path is not None:
-        parties.update(yaml.safe_load(Path(path).read_text()) or {})
+    if path is None:
+        return parties
+    where = f"--parties {shown(str(path))}"
+    try:
+        given = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as error:
+        raise PartiesError(f"{where}: cannot be read ({shown(str(error))}).") from None
+    except yaml.YAMLError as error:
+        mark = getattr(error, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+        problem = getattr(error, "problem", None) or "not YAML"
+        raise PartiesError(f"{where}: not YAML{at} ({problem}); give a mapping of names"
+                           " such as 'client_name: Acme'.") from None
+    if given is None:
+        return parties
+    if not isinstance(given, dict):
+        raise PartiesError(f"{where}: a YAML {type(given).__name__}, not a mapping of names;"
+                           " give one such as 'client_name: Acme'.")
+    for key, value in given.items():
+        if value is None:
+            continue  # no value: parties.yml's
+        if isinstance(value, (dict, list)):
+            raise PartiesError(f"{where}: {shown(str(key))} is a {type(value).__name__}, not a"
+                               " name; give it as text.")
+        parties[str(key)] = value if isinstance(value, str) else str(value)
     return parties
 
 
 def _possessive(name: str) -> str:
-    return name + ("'" if name.endswith("s") else "'s")
+    text = str(name) + ("'" if str(name).endswith("s") else "'s")
+    return Markup(text) if isinstance(name, Markup) else text
 
 
-def _number(value) -> str:
-    return f"{int(value):,}"
+def _number(value, singular: str | None = None, plural: str | None = None) -> str:
+    """An integer with thousands separators; with a noun, the noun after it, in the
+    singular for 1 and the plural otherwise (plural: singular + 's' unless given)."""
+    figure = f"{int(value):,}"
+    return f"{figure} {_plural(value, singular, plural)}" if singular else figure
 
 
 def _percent(part, whole) -> str:
@@ -745,6 +900,11 @@ def _plural(count, singular: str, plural: str | None = None) -> str:
     return singular if int(count) == 1 else (plural or singular + "s")
 
 
+def _all_of(count, singular: str, plural: str | None = None) -> str:
+    """'all 5 deltas', or 'the 1 delta' when there is one."""
+    return ("the " if int(count) == 1 else "all ") + _number(count, singular, plural)
+
+
 def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence]) -> str:
     def cell(value) -> str:
         if value is None:
@@ -753,14 +913,25 @@ def _markdown_table(columns: Sequence[str], rows: Sequence[Sequence]) -> str:
             return str(value).lower()
         if isinstance(value, int) and not isinstance(value, bool):
             return f"{value:,}"
-        return str(value).replace("|", "\\|")
+        # text (a file name, say) escaped, '|' among the rest; a figure as it is
+        return markdown_text(value) if _is_text(value) else str(value)
 
     lines = ["| " + " | ".join(columns) + " |", "|" + "|".join("---" for _ in columns) + "|"]
     lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
     return "\n".join(lines)
 
 
-def environment() -> jinja2.Environment:
+def _trusted(function):
+    """A helper whose result a Markdown template prints as it is: a figure, or words the
+    template itself gives."""
+    return lambda *args, **kwargs: Markup(function(*args, **kwargs))
+
+
+def environment(markdown: bool = False) -> jinja2.Environment:
+    """The templates' environment. The HTML report escapes what it prints (autoescape);
+    the Markdown emails (markdown=True) print every value through _markdown_value, so that
+    text from the input is escaped wherever it lands and only figures, the parties' names
+    and the templates' own words are printed as they are. Both show control characters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         undefined=jinja2.StrictUndefined,
@@ -768,6 +939,7 @@ def environment() -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         autoescape=jinja2.select_autoescape(["html.j2"]),
+        finalize=_markdown_value if markdown else _shown_value,
     )
     env.filters.update(
         n=_number,
@@ -777,7 +949,18 @@ def environment() -> jinja2.Environment:
         cause_words=cause_in_words,
         status_words=lambda status: STATUS_WORDS.get(status, status),
     )
-    env.globals.update(percent=_percent, plural=_plural)
+    env.globals.update(percent=_percent, plural=_plural, all_n=_all_of)
+    if markdown:
+        env.context_class = _MarkdownContext
+        env.filters.update(
+            n=_trusted(_number),
+            markdown_table=_trusted(_markdown_table),
+            cause_words=_trusted(cause_in_words),
+            status_words=_trusted(env.filters["status_words"]),
+            code=_code,
+        )
+        env.globals.update(percent=_trusted(_percent), plural=_trusted(_plural),
+                           all_n=_trusted(_all_of))
     return env
 
 
@@ -820,37 +1003,72 @@ def render(facts: dict, parties: dict) -> dict[str, str]:
         "engineer_email": ENGINEER_EMAIL,
         "client_email": CLIENT_EMAIL,
     }
+    # the Markdown emails print the parties' names and the amounts as they are (they are
+    # the project's words, not the input's), everything else escaped (environment)
+    markdown_context = {
+        **context,
+        "p": {key: Markup(value) if isinstance(value, str) else value
+              for key, value in parties.items()},
+        "money": _trusted(context["money"]),
+    }
+    markdown_env = environment(markdown=True)
     return {
-        name: _tidy(env.get_template(template).render(**context))
+        name: _tidy(
+            markdown_env.get_template(template).render(**markdown_context)
+            if template.endswith(".md.j2")
+            else env.get_template(template).render(**context))
         for name, template in TEXT_OUTPUTS.items()
     }
+
+
+class WriteUpFailed(Exception):
+    """A write-up that stopped midway; the earlier write-up was removed from its folder."""
+
+
+def remove_write_up(out_dir: Path) -> list[Path]:
+    """Remove every file of a write-up from out_dir (WRITE_UP_FILES and the optional
+    ones); returns those it removed."""
+    removed = [out_dir / name for name in (*WRITE_UP_FILES, *OPTIONAL_WRITE_UP_FILES)
+               if (out_dir / name).is_file()]
+    for path in removed:
+        path.unlink()
+    return removed
 
 
 def write_reports(
     database: Path, out_dir: Path, parties_file: Path | None = None, with_history: bool = True
 ) -> list[Path]:
     """Render everything from the warehouse into out_dir; returns the files written.
-    Without history, the chart over builds is left out whatever the run history holds."""
+    Without history, the chart over builds is left out whatever the run history holds.
+    Everything is rendered before anything is written; when any of it fails, no file of
+    a write-up is left in out_dir (the earlier one would show a verdict that is not this
+    one) and WriteUpFailed says why."""
     parties = load_parties(parties_file)
-    facts = collect(database)
-    if not with_history:
-        facts["history"] = None
-    out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for name, text in render(facts, parties).items():
-        path = out_dir / name
-        path.write_text(text)
-        written.append(path)
-    for name in CHARTS:
-        png = out_dir / name
-        png.write_bytes(draw_chart(facts["chart"], parties, "png", name))
-        written.append(png)
-    history_png = out_dir / HISTORY_CHART_PNG
-    if facts["history"]:
-        history_png.write_bytes(draw_chart(facts["history"], parties, "png", HISTORY_CHART_PNG))
-        written.append(history_png)
-    else:
-        history_png.unlink(missing_ok=True)
+    try:
+        facts = collect(database)
+        if not with_history:
+            facts["history"] = None
+        outputs = {name: text.encode() for name, text in render(facts, parties).items()}
+        for name in CHARTS:
+            outputs[name] = draw_chart(facts["chart"], parties, "png", name)
+        if facts["history"]:
+            outputs[HISTORY_CHART_PNG] = draw_chart(
+                facts["history"], parties, "png", HISTORY_CHART_PNG)
+        out_dir.mkdir(parents=True, exist_ok=True)
+        (out_dir / HISTORY_CHART_PNG).unlink(missing_ok=True)
+        written = []
+        for name, content in outputs.items():
+            (out_dir / name).write_bytes(content)
+            written.append(out_dir / name)
+    except Exception as error:  # noqa: BLE001 (any failure: no earlier write-up is left)
+        removed = remove_write_up(out_dir) if out_dir.is_dir() else []
+        message = " ".join(str(error).split()) or "no message"
+        if len(message) > 300:
+            message = message[:299] + "…"
+        raise WriteUpFailed(
+            f"The write-up failed ({type(error).__name__}: {shown(message)})."
+            + (f" Removed the earlier write-up from {shown(os.path.relpath(out_dir))}."
+               if removed else "")) from error
     return written
 
 
@@ -884,7 +1102,15 @@ def main(argv: list[str] | None = None) -> int:
         "--parties", type=Path, help="YAML of names over recon/templates/parties.yml"
     )
     args = parser.parse_args(argv)
-    for path in write_reports(args.database, args.out, args.parties):
+    try:
+        written = write_reports(args.database, args.out, args.parties)
+    except PartiesError as error:
+        print(error, file=sys.stderr)
+        return 2
+    except WriteUpFailed as error:
+        print(error, file=sys.stderr)
+        return 1
+    for path in written:
         print(path)
     return 0
 

@@ -233,7 +233,7 @@ summary_duplicate_totals as (
     from (
         select
             *,
-            row_number() over (order by input_kind desc, first_line) as row_rank
+            row_number() over (order by input_kind desc, first_line asc) as row_rank
         from summary_users_listed_twice
     ) as listed
 ),
@@ -342,7 +342,8 @@ combined as (
         coalesce(mismatches.users_mismatched_by_batch_id_ties, 0)
             as users_mismatched_by_batch_id_ties,
         tie_examples.batch_id_ties_first,
-        coalesce(mismatches.users_from_a_missing_delta_file, 0) as users_from_a_missing_delta_file
+        coalesce(mismatches.users_from_a_missing_delta_file, 0)
+            as users_from_a_missing_delta_file
     from delta_totals
     cross join client_totals
     cross join platform_totals
@@ -360,8 +361,9 @@ combined as (
 
 -- every fault the data shows and a hypothesis or the client's lag accounts for, in one
 -- fixed order: a summary listing a user twice, delta rows tied on a user's largest
--- batch_id, rows both summaries hold that no delta carries, the platform's load (files not loaded, files cut short, the dedup rule), the
--- client's export behind its own deltas, users the platform holds in excess or lacks
+-- batch_id, rows both summaries hold that no delta carries, the platform's load (files
+-- not loaded, files cut short, the dedup rule), the client's export behind its own
+-- deltas, users the platform holds in excess or lacks
 faults as (
     select
         *,
