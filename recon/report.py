@@ -70,6 +70,9 @@ HYPOTHESES_SHOWN = 5
 # '+'), each load_status of recon_delta_files. A code not listed is shown as it is.
 CAUSE_WORDS = {
     "consistent": "nothing differs",
+    "summary_duplicate_users": "a summary listing a user more than once",
+    "batch_id_tie": "two delta rows on a user's largest batch_id",
+    "delta_file_missing": "a delta file missing from the folder",
     "files_not_loaded": "delta files never loaded",
     "file_partially_loaded": "a delta file loaded in part",
     "dedup_rule": "the last-arriving row kept, not the newest",
@@ -607,6 +610,15 @@ def explained_by(summary: dict) -> list[str]:
         return []
     causes = summary["cause"].split("+")
     phrases = []
+    if "summary_duplicate_users" in causes:
+        phrases.append(f"{_number(summary['summary_users_listed_twice'], 'user')} listed twice"
+                       " in a summary")
+    if "batch_id_tie" in causes:
+        phrases.append(f"{_number(summary['users_with_batch_id_ties'], 'user')} with two rows"
+                       " on the same largest batch_id")
+    if "delta_file_missing" in causes:
+        phrases.append(f"{_number(summary['users_from_a_missing_delta_file'], 'user')} from a"
+                       " delta file not in the folder")
     if "files_not_loaded" in causes:
         phrases.append(f"{_names(summary['files_not_loaded'])} never loaded")
     if "file_partially_loaded" in causes:

@@ -224,6 +224,9 @@ summary_users_listed_twice as (
 summary_duplicate_totals as (
     select
         count(*) as summary_users_listed_twice,
+        count(case when input_kind = 'platform_summary' then 1 end)
+            as platform_users_listed_twice,
+        count(case when input_kind = 'client_summary' then 1 end) as client_users_listed_twice,
         {{ ordered_string_agg(
             "case when row_rank <= 3 then 'user ' || cast(user_id as string) || ' on '
             || source_file || ' lines ' || source_lines end",
@@ -338,6 +341,8 @@ combined as (
         unread_files.input_files_not_read_list,
         summary_duplicate_totals.summary_users_listed_twice,
         summary_duplicate_totals.summary_users_listed_twice_first,
+        summary_duplicate_totals.platform_users_listed_twice,
+        summary_duplicate_totals.client_users_listed_twice,
         coalesce(mismatches.users_with_batch_id_ties, 0) as users_with_batch_id_ties,
         coalesce(mismatches.users_mismatched_by_batch_id_ties, 0)
             as users_mismatched_by_batch_id_ties,
@@ -461,6 +466,8 @@ final as (
         input_files_not_read_list,
         cast(summary_users_listed_twice as bigint) as summary_users_listed_twice,
         summary_users_listed_twice_first,
+        cast(platform_users_listed_twice as bigint) as platform_users_listed_twice,
+        cast(client_users_listed_twice as bigint) as client_users_listed_twice,
         cast(users_with_batch_id_ties as bigint) as users_with_batch_id_ties,
         cast(users_mismatched_by_batch_id_ties as bigint) as users_mismatched_by_batch_id_ties,
         batch_id_ties_first,
