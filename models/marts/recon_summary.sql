@@ -205,40 +205,54 @@ quarantine_totals as (
     from quarantined_ranked
 ),
 
--- users a summary lists more than once, with the lines that list them: every comparison
--- of such a user is in doubt, and a total over the summary counts the user twice
+-- users a summary lists more than once: every comparison of such a user is in doubt, and
+-- a total over the summary counts the user twice
 summary_users_listed_twice as (
     select
         input_kind,
-        source_file,
         user_id,
-        {{ ordered_string_agg(
-            'cast(source_line_number as string)', "' and '", 'source_line_number'
-        ) }} as source_lines,
-        min(source_line_number) as first_line
+        min(source_line_number) as first_line,
+        row_number() over (order by input_kind desc, min(source_line_number) asc) as row_rank
     from summaries
-    group by input_kind, source_file, user_id
+    group by input_kind, user_id
     having count(*) > 1
 ),
 
-summary_duplicate_totals as (
+summary_duplicate_counts as (
     select
         count(*) as summary_users_listed_twice,
         count(case when input_kind = 'platform_summary' then 1 end)
             as platform_users_listed_twice,
-        count(case when input_kind = 'client_summary' then 1 end) as client_users_listed_twice,
+        count(case when input_kind = 'client_summary' then 1 end) as client_users_listed_twice
+    from summary_users_listed_twice
+),
+
+-- the first three of them, each with its file and the lines that list it
+summary_duplicate_lines as (
+    select
+        listed.row_rank,
+        listed.user_id,
+        summaries.source_file,
         {{ ordered_string_agg(
-            "case when row_rank <= 3 then 'user ' || cast(user_id as string) || ' on '
-            || source_file || ' lines ' || source_lines end",
+            'cast(summaries.source_line_number as string)', "' and '",
+            'summaries.source_line_number'
+        ) }} as source_lines
+    from summary_users_listed_twice as listed
+    inner join summaries
+        on listed.input_kind = summaries.input_kind and listed.user_id = summaries.user_id
+    where listed.row_rank <= 3
+    group by listed.row_rank, listed.user_id, summaries.source_file
+),
+
+summary_duplicate_examples as (
+    select
+        {{ ordered_string_agg(
+            "'user ' || cast(user_id as string) || ' on ' || source_file || ' lines '
+            || source_lines",
             "'; '",
             'row_rank'
         ) }} as summary_users_listed_twice_first
-    from (
-        select
-            *,
-            row_number() over (order by input_kind desc, first_line asc) as row_rank
-        from summary_users_listed_twice
-    ) as listed
+    from summary_duplicate_lines
 ),
 
 -- the first few users tied on their largest batch_id, with both rows' file and line
@@ -339,10 +353,10 @@ combined as (
             as users_mismatched_client_vs_rebuilt_otherwise,
         unread_files.input_files_not_read,
         unread_files.input_files_not_read_list,
-        summary_duplicate_totals.summary_users_listed_twice,
-        summary_duplicate_totals.summary_users_listed_twice_first,
-        summary_duplicate_totals.platform_users_listed_twice,
-        summary_duplicate_totals.client_users_listed_twice,
+        summary_duplicate_counts.summary_users_listed_twice,
+        summary_duplicate_examples.summary_users_listed_twice_first,
+        summary_duplicate_counts.platform_users_listed_twice,
+        summary_duplicate_counts.client_users_listed_twice,
         coalesce(mismatches.users_with_batch_id_ties, 0) as users_with_batch_id_ties,
         coalesce(mismatches.users_mismatched_by_batch_id_ties, 0)
             as users_mismatched_by_batch_id_ties,
@@ -359,7 +373,8 @@ combined as (
     cross join summary_files
     cross join quarantine_totals
     cross join unread_files
-    cross join summary_duplicate_totals
+    cross join summary_duplicate_counts
+    cross join summary_duplicate_examples
     cross join tie_examples
     left join client_cutoff on true
 ),
