@@ -488,6 +488,12 @@ CORPUS: dict[str, tuple] = {
     "line_past_the_longest_read": (
         set_superseded("delta2", "total_spend", "9" * 3_000_000),
         Error(("delta2.csv: cannot be read: line ", "bytes long, past the longest line read"))),
+    # two spends no total can hold: quarantined with the reason, never an overflow
+    "spends_past_any_total": (
+        lambda f: set_superseded("delta1", "total_spend", "9000000000000000000")(
+            set_superseded("delta0", "total_spend", "9000000000000000000")(f)),
+        FailingTest("no_input_row_quarantined", 2, check=verdict(
+            "consistent", "is past 10,000,000,000, beyond any customer and any total"))),
     # a control byte in a value: the row is quarantined, the build goes on
     "unit_separator_in_a_value": (set_superseded("delta1", "count_saved_items", "7\x1f"),
                                   FailingTest("no_input_row_quarantined", 1)),

@@ -4,13 +4,24 @@
         it is written exactly as an integer (parse_integer); a row with any other value
         keeps a quarantine_reason and its values as read. Nothing is dropped. The CTEs
         `parsed` and `flagged`, and a final select: one set of rules for every engine. -#}
+    {#- a total_spend further from zero than this is refused: no customer spends it, and
+        with it a total over 922 million rows always fits in 64 bits (two rows of 9e18
+        would overflow any total they are summed into) -#}
+    {%- set largest_spend = 10000000000 -%}
     {%- set text_columns = [] -%}
     {%- for column in user_summary_columns() %}{% do text_columns.append(column ~ "_text") %}
     {%- endfor -%}
 parsed as (
     select
         {%- for column in user_summary_columns() %}
+        {%- if column == 'total_spend' %}
+        case
+            when abs({{ parse_integer(column ~ '_text') }}) <= {{ largest_spend }}
+                then {{ parse_integer(column ~ '_text') }}
+        end as {{ column }},
+        {%- else %}
         {{ parse_integer(column ~ '_text') }} as {{ column }},
+        {%- endif %}
         {%- endfor %}
         *
     from {{ unioned }}
@@ -44,6 +55,12 @@ final as (
                 case
                     when {{ column }}_text is null or trim({{ column }}_text) = ''
                         then '{{ column }} is missing'
+                    {%- if column == 'total_spend' %}
+                    when {{ column }} is null and {{ parse_integer(column ~ '_text') }} is not null
+                        then {{ dbt.concat(
+                            ["'" ~ column ~ " is past " ~ "{:,}".format(largest_spend)
+                             ~ ", beyond any customer and any total: '", column ~ "_text"]) }}
+                    {%- endif %}
                     when {{ column }} is null
                         then {{ dbt.concat(
                             ["'" ~ column ~ " is not an integer: '", column ~ "_text"]) }}

@@ -121,11 +121,13 @@ tie_picks as (
             and client_source_file is not null,
             false
         ) as client_holds_tied_row,
-        -- both summaries hold the same row, and no delta file carries it
+        -- both summaries hold the same row, and no delta file carries it (nor could a
+        -- quarantined row of the user's)
         coalesce(
             has_platform_row
             and platform_source_file is null
-            and client_vs_platform_status = 'match',
+            and client_vs_platform_status = 'match'
+            and not platform_vs_rebuilt_has_quarantined_row,
             false
         ) as is_summaries_row_in_no_delta
     from compared
