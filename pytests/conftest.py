@@ -6,7 +6,7 @@ fixtures that many tests read (one build each) are built once. The files in SPRE
 independent cases, each test with builds of its own: their tests are handed out one by
 one, so the longest file no longer bounds the run. The Spark parity cases stay on one
 worker: two local Spark sessions side by side on two cores took about 180 s a case,
-against about 40 s one at a time.
+against 90 to 150 s one at a time beside the other worker's DuckDB builds.
 
 QUICK is `bash bin/test --quick`: the logic's unit tests, the generic tests' own tests,
 one build each of the shipped replica and of the real case files, and the project's
