@@ -26,7 +26,7 @@ def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "quick: the everyday tier (bash bin/test --quick)")
 
 
-@pytest.hookimpl(tryfirst=True)
+@pytest.hookimpl(tryfirst=True, optionalhook=True)  # pytest runs without xdist too
 def pytest_xdist_make_scheduler(config: pytest.Config, log):
     """Whole files to a worker, but the tests of the files in SPREAD one by one."""
     from xdist.scheduler import LoadScopeScheduling

@@ -40,8 +40,8 @@ quarantined as (
     select * from {{ ref('int_quarantined_rows') }}
 ),
 
-ranked_versions as (
-    select * from {{ ref('int_delta_versions_ranked') }}
+listed_twice_or_tied as (
+    select * from {{ ref('int_users_listed_twice_or_tied') }}
 ),
 
 delta_totals as (
@@ -133,10 +133,7 @@ mismatches as (
                 else 0
             end
         ) as users_mismatched_client_vs_rebuilt_otherwise,
-        -- users whose largest batch_id is on two delta rows with other values, and those
-        -- of them a side holds the other row for
-        count(case when coalesce(has_conflicting_batch_id_tie, false) then 1 end)
-            as users_with_batch_id_ties,
+        -- users a side holds the other of two rows tied on the largest batch_id for
         count(
             case
                 when coalesce(platform_holds_tied_row or client_holds_tied_row, false) then 1
@@ -205,88 +202,6 @@ quarantine_totals as (
     from quarantined_ranked
 ),
 
--- users a summary lists more than once: every comparison of such a user is in doubt, and
--- a total over the summary counts the user twice
-summary_users_listed_twice as (
-    select
-        input_kind,
-        user_id,
-        min(source_line_number) as first_line,
-        row_number() over (order by input_kind desc, min(source_line_number) asc) as row_rank
-    from summaries
-    group by input_kind, user_id
-    having count(*) > 1
-),
-
-summary_duplicate_counts as (
-    select
-        count(*) as summary_users_listed_twice,
-        count(case when input_kind = 'platform_summary' then 1 end)
-            as platform_users_listed_twice,
-        count(case when input_kind = 'client_summary' then 1 end) as client_users_listed_twice
-    from summary_users_listed_twice
-),
-
--- the first three of them, each with its file and the lines that list it
-summary_duplicate_lines as (
-    select
-        listed.row_rank,
-        listed.user_id,
-        summaries.source_file,
-        {{ ordered_string_agg(
-            'cast(summaries.source_line_number as string)', "' and '",
-            'summaries.source_line_number'
-        ) }} as source_lines
-    from summary_users_listed_twice as listed
-    inner join summaries
-        on listed.input_kind = summaries.input_kind and listed.user_id = summaries.user_id
-    where listed.row_rank <= 3
-    group by listed.row_rank, listed.user_id, summaries.source_file
-),
-
-summary_duplicate_examples as (
-    select
-        {{ ordered_string_agg(
-            "'user ' || cast(user_id as string) || ' on ' || source_file || ' lines '
-            || source_lines",
-            "'; '",
-            'row_rank'
-        ) }} as summary_users_listed_twice_first
-    from summary_duplicate_lines
-),
-
--- the first few users tied on their largest batch_id, with both rows' file and line
-tied_users_first as (
-    select user_id
-    from comparisons
-    where coalesce(has_conflicting_batch_id_tie, false)
-    order by user_id
-    limit 3
-),
-
-tied_rows as (
-    select
-        ranked_versions.user_id,
-        {{ ordered_string_agg(
-            "deltas.source_file || ' line ' || cast(ranked_versions.source_line_number as string)",
-            "' and '",
-            'ranked_versions.version_rank'
-        ) }} as tied_lines
-    from ranked_versions
-    inner join tied_users_first on ranked_versions.user_id = tied_users_first.user_id
-    inner join deltas on ranked_versions.file_position = deltas.file_position
-    where ranked_versions.version_rank <= 2
-    group by ranked_versions.user_id
-),
-
-tie_examples as (
-    select
-        {{ ordered_string_agg(
-            "'user ' || cast(user_id as string) || ' at ' || tied_lines", "'; '", 'user_id'
-        ) }} as batch_id_ties_first
-    from tied_rows
-),
-
 -- entries named as input files that are not read (stg_input_folder_entries has why)
 unread_files as (
     select
@@ -353,14 +268,14 @@ combined as (
             as users_mismatched_client_vs_rebuilt_otherwise,
         unread_files.input_files_not_read,
         unread_files.input_files_not_read_list,
-        summary_duplicate_counts.summary_users_listed_twice,
-        summary_duplicate_examples.summary_users_listed_twice_first,
-        summary_duplicate_counts.platform_users_listed_twice,
-        summary_duplicate_counts.client_users_listed_twice,
-        coalesce(mismatches.users_with_batch_id_ties, 0) as users_with_batch_id_ties,
+        listed_twice_or_tied.summary_users_listed_twice,
+        listed_twice_or_tied.summary_users_listed_twice_first,
+        listed_twice_or_tied.platform_users_listed_twice,
+        listed_twice_or_tied.client_users_listed_twice,
+        listed_twice_or_tied.users_with_batch_id_ties,
         coalesce(mismatches.users_mismatched_by_batch_id_ties, 0)
             as users_mismatched_by_batch_id_ties,
-        tie_examples.batch_id_ties_first,
+        listed_twice_or_tied.batch_id_ties_first,
         coalesce(mismatches.users_from_a_missing_delta_file, 0)
             as users_from_a_missing_delta_file
     from delta_totals
@@ -373,9 +288,7 @@ combined as (
     cross join summary_files
     cross join quarantine_totals
     cross join unread_files
-    cross join summary_duplicate_counts
-    cross join summary_duplicate_examples
-    cross join tie_examples
+    cross join listed_twice_or_tied
     left join client_cutoff on true
 ),
 
