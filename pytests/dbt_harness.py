@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
+import fcntl
 import json
 import os
 import shutil
 import subprocess
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -100,6 +103,7 @@ class Build:
 
     success: bool
     database: Path
+    variables: dict = field(default_factory=dict)  # the --vars it was built with
     statuses: dict[str, str] = field(default_factory=dict)
     failures: dict[str, int] = field(default_factory=dict)
     messages: dict[str, str] = field(default_factory=dict)
@@ -130,6 +134,14 @@ class Build:
             for name, status in self.statuses.items()
             if self.kinds.get(name) == "test"
         }
+
+    def copied_to(self, workdir: Path) -> "Build":
+        """This build with its warehouse copied into workdir (as dbt_build writes it there):
+        for a test that writes to a warehouse (dbt docs generate, another dbt command)
+        starting from a shared build, which others read at the same time."""
+        workdir.mkdir(parents=True, exist_ok=True)
+        database = shutil.copy(self.database, workdir / "warehouse.duckdb")
+        return dataclasses.replace(self, database=Path(database))
 
     def failed(self) -> dict[str, int]:
         """The nodes that failed or errored, with their failure counts."""
@@ -188,7 +200,7 @@ def dbt_build(
                 os.environ[key] = value
     if result.exception is not None:
         raise result.exception
-    build = Build(success=bool(result.success), database=database)
+    build = Build(success=bool(result.success), database=database, variables=variables or {})
     for node_result in result.result or []:
         build.statuses[node_result.node.name] = str(node_result.status)
         build.failures[node_result.node.name] = node_result.failures
@@ -197,41 +209,78 @@ def dbt_build(
     return build
 
 
-def spark_build(
-    workdir: Path,
-    project_dir: Path = PROJECT_DIR,
-    variables: dict | None = None,
-) -> Build:
-    """`dbt build --target spark` on project_dir, its Spark warehouse, target and logs
-    inside workdir, in a process of its own (a Spark session keeps the warehouse it
-    started with for as long as its process lives); the marts are then copied into a
-    DuckDB file (recon.spark_marts, as `python -m recon.cli build --target spark` does),
-    so the build reads like a DuckDB one. Needs Java: on a laptop without it the test
-    skips, under CI=true it fails."""
+def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
+                 write_inputs: Callable[[Path], dict | None]) -> Build:
+    """The build of one case, built once per test run by whichever test asks first, on
+    whichever xdist worker; every other test that asks reads that build (read-only: a test
+    that writes to a warehouse builds its own). write_inputs(folder) writes the case's
+    files into folder, if it has files of its own, and returns the build's vars. `name`
+    names the case and nothing else: the same name is the same inputs."""
+    base = tmp_path_factory.getbasetemp()
+    # under xdist each worker has a basetemp of its own inside the run's (popen-gw0, ...)
+    root = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "shared_builds" / name
+    root.mkdir(parents=True, exist_ok=True)
+    record = root / "build.json"
+    with open(root / "lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
+        if not record.exists():
+            build = dbt_build(root / "run", variables=write_inputs(root / "input"))
+            record.write_text(json.dumps(dataclasses.asdict(build), default=str))
+    fields = json.loads(record.read_text())
+    return Build(**{**fields, "database": Path(fields["database"])})
+
+
+def spark_builds(workdir: Path, cases: dict[str, tuple[Path, dict]],
+                 project_dir: Path = PROJECT_DIR) -> dict[str, Build]:
+    """`dbt build --target spark` of each case (name -> its folder and its vars), one after
+    the other in one process of their own (pytests/spark_session.py, in workdir) and so
+    one local Spark session (a session keeps
+    the warehouse it started with for as long as its process lives: each case gets schemas
+    of its own in it); each build's marts are then copied into a DuckDB file in its
+    workdir (recon.spark_marts, as `python -m recon.cli build --target spark` does), so
+    it reads like a DuckDB build. Needs Java: on a laptop without it the test skips,
+    under CI=true it fails."""
     require_program("java", "Java 17, for Spark's local session,")
     workdir.mkdir(parents=True, exist_ok=True)
+    plan = []
+    for name, (case_dir, variables) in cases.items():
+        case_dir.mkdir(parents=True, exist_ok=True)
+        argv = ["--out", str(case_dir / "spark_marts.duckdb"), "--",
+                "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
+                "--quiet", "--exclude-resource-type", "unit_test"]
+        if variables:
+            argv += ["--vars", json.dumps(variables)]
+        plan.append({"env": {"DBT_SPARK_SCHEMA": f"case_{len(plan)}",
+                             "DBT_TARGET_PATH": str(case_dir / "target"),
+                             "DBT_LOG_PATH": str(case_dir / "logs")},
+                     "argv": argv})
+    (workdir / "spark_plan.json").write_text(json.dumps(plan, indent=1))
     env = {
         **os.environ,
         "DBT_SPARK_DIR": str(workdir / "spark"),
-        "DBT_TARGET_PATH": str(workdir / "target"),
-        "DBT_LOG_PATH": str(workdir / "logs"),
         # two nodes at once: on a small case each Spark query waits more than it computes
         "DBT_THREADS": "2",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])),
     }
-    database = workdir / "spark_marts.duckdb"
-    args = [sys.executable, "-m", "recon.spark_marts", "--out", str(database), "--",
-            "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
-            "--quiet", "--exclude-resource-type", "unit_test"]
-    if variables:
-        args += ["--vars", json.dumps(variables)]
-    finished = subprocess.run(args, cwd=workdir, env=env, capture_output=True, text=True)
-    if finished.returncode not in (0, 1) or not (workdir / "target" / "run_results.json").exists():
-        raise AssertionError(f"the Spark build could not run:\n{finished.stderr[-3000:]}")
-    results = json.loads((workdir / "target" / "run_results.json").read_text())
-    manifest = json.loads((workdir / "target" / "manifest.json").read_text())
+    finished = subprocess.run([sys.executable, "-m", "pytests.spark_session", "spark_plan.json"],
+                              cwd=workdir, env=env, capture_output=True, text=True)
+    builds = {}
+    for name, (case_dir, _) in cases.items():
+        status = case_dir / "status"
+        if (finished.returncode != 0 or not status.exists() or status.read_text() not in ("0", "1")
+                or not (case_dir / "target" / "run_results.json").exists()):
+            raise AssertionError(f"the Spark build of {name} could not run:\n{finished.stderr[-3000:]}")
+        builds[name] = read_run_results(case_dir / "target", case_dir / "spark_marts.duckdb",
+                                        success=status.read_text() == "0")
+    return builds
+
+
+def read_run_results(target: Path, database: Path, success: bool) -> Build:
+    """A build as its run_results.json and manifest.json tell it, its warehouse `database`."""
+    results = json.loads((target / "run_results.json").read_text())
+    manifest = json.loads((target / "manifest.json").read_text())
     nodes = {**manifest["nodes"], **manifest.get("exposures", {})}
-    build = Build(success=finished.returncode == 0, database=database)
+    build = Build(success=success, database=database)
     for result in results["results"]:
         node = nodes.get(result["unique_id"], {})
         name = node.get("name", result["unique_id"].split(".")[2])

@@ -28,7 +28,7 @@ from typing import Callable, Union
 
 import pytest
 
-from pytests.dbt_harness import PROJECT_DIR, Build, dbt_build, mart_select
+from pytests.dbt_harness import PROJECT_DIR, Build, dbt_build, mart_select, shared_build
 from recon.report import root_cause
 from recon.simulator import simulate, write_case
 
@@ -573,9 +573,19 @@ def run_folder(files: Files, root: Path) -> Build:
     return dbt_build(root / "run", variables={"input_dir": str(root / "input")})
 
 
+def corpus_build(tmp_path_factory, name: str, files: Files) -> Build:
+    """The build of a corpus case's files (or of the clean ones), once per test run: the
+    Spark parity tests read the same builds."""
+    def write(folder: Path) -> dict:
+        write_entries(folder, files)
+        return {"input_dir": str(folder)}
+
+    return shared_build(tmp_path_factory, f"bad_input-{name}", write)
+
+
 @pytest.fixture(scope="module")
 def clean_build(clean_files, tmp_path_factory) -> Build:
-    return run_folder(clean_files, tmp_path_factory.mktemp("clean_build"))
+    return corpus_build(tmp_path_factory, "clean", clean_files)
 
 
 def mart_rows(build: Build) -> dict[str, list[tuple]]:
@@ -596,10 +606,10 @@ def test_clean_case_builds_clean(clean_build) -> None:
 
 
 @pytest.mark.parametrize("case_name", CASES)
-def test_bad_input_gets_its_documented_answer(case_name, clean_files, clean_build, tmp_path):
+def test_bad_input_gets_its_documented_answer(case_name, clean_files, clean_build, tmp_path_factory):
     corrupt, answer = CORPUS[case_name]
     files = corrupt(clean_files)
-    build = run_folder(files, tmp_path)
+    build = corpus_build(tmp_path_factory, case_name, files)
 
     if isinstance(answer, Error):
         assert not build.success
@@ -690,10 +700,12 @@ def test_an_unreadable_file_on_a_kept_warehouse_is_named(clean_files, tmp_path) 
     assert mended.success and mart_rows(mended) == mart_rows(first)
 
 
-def test_builds_are_deterministic_and_rebuilding_changes_nothing(clean_files, tmp_path) -> None:
+def test_builds_are_deterministic_and_rebuilding_changes_nothing(
+        clean_files, clean_build, tmp_path) -> None:
+    """Two builds of the same files (this test's and the shared one) agree, and
+    rebuilding into a warehouse changes nothing."""
     first = run_folder(clean_files, tmp_path / "first")
-    second = run_folder(clean_files, tmp_path / "second")
-    assert mart_rows(first) == mart_rows(second)
+    assert mart_rows(first) == mart_rows(clean_build)
     again = dbt_build(tmp_path / "first" / "run",
                       variables={"input_dir": str(tmp_path / "first" / "input")})
     assert mart_rows(again) == mart_rows(first)

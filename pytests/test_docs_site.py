@@ -16,7 +16,8 @@ from pathlib import Path
 import pytest
 from PIL import Image
 
-from pytests.dbt_harness import PROJECT_DIR, Build, dbt_build, require
+from pytests.cases import shipped_build
+from pytests.dbt_harness import PROJECT_DIR, Build, require
 from recon import report
 from recon.cli import release_warehouse
 
@@ -67,11 +68,12 @@ def colours(png: Path) -> int:
 
 @pytest.fixture(scope="module")
 def docs_site(tmp_path_factory) -> tuple[Build, Path]:
-    """The shipped replica built, then `dbt docs generate --static` on that warehouse."""
+    """The shipped replica built, then `dbt docs generate --static` on a copy of that
+    warehouse (dbt opens it to write)."""
     from dbt.cli.main import dbtRunner
 
     workdir = tmp_path_factory.mktemp("docs")
-    build = dbt_build(workdir)
+    build = shipped_build(tmp_path_factory).copied_to(workdir)
     previous = os.environ.get("DBT_DUCKDB_PATH")
     os.environ["DBT_DUCKDB_PATH"] = str(build.database)
     try:

@@ -16,6 +16,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from pytests.cases import real_case_build
 from pytests.dbt_harness import CASE_DIR, Build, copy_project, dbt_build, mart_select, require
 from recon.simulator import Fault, GroundTruth, SimulatedCase, simulate, write_case
 
@@ -73,8 +74,7 @@ def assert_same_marts(expected: Build, actual: Build) -> None:
 
 @pytest.fixture(scope="module")
 def real_folder(tmp_path_factory) -> Build:
-    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
-    return dbt_build(tmp_path_factory.mktemp("real_folder"), variables={"input_dir": str(CASE_DIR)})
+    return real_case_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")

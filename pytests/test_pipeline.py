@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from pytests.dbt_harness import (
-    CASE_DIR, DEFAULT_INPUT_DIR, PROJECT_DIR, Build, copy_project, dbt_build, require,
-)
+from pytests.cases import real_case_build, shipped_build
+from pytests.dbt_harness import DEFAULT_INPUT_DIR, PROJECT_DIR, Build, copy_project, dbt_build
 from recon.report import root_cause
 
 # The case's published figures (../shared/brief/case-study.txt).
@@ -32,13 +31,12 @@ EXPECTED_FAILURES = {
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory) -> Build:
-    return dbt_build(tmp_path_factory.mktemp("shipped"))
+    return shipped_build(tmp_path_factory)
 
 
 @pytest.fixture(scope="module")
 def real_case(tmp_path_factory) -> Build:
-    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
-    return dbt_build(tmp_path_factory.mktemp("real"), variables={"input_dir": str(CASE_DIR)})
+    return real_case_build(tmp_path_factory)
 
 
 def assert_case_figures(build: Build) -> None:

@@ -12,9 +12,10 @@ import duckdb
 import pytest
 from PIL import Image
 
-from pytests.dbt_harness import CASE_DIR, PROJECT_DIR, Build, dbt_build, require
+from pytests.cases import real_case_build, shipped_build, simulated_build
+from pytests.dbt_harness import PROJECT_DIR, Build
 from recon import report
-from recon.simulator import Fault, SimulatedCase, simulate, write_case
+from recon.simulator import SimulatedCase
 
 COMMITTED = PROJECT_DIR / "reports"
 REFRESH = "run `python -m recon.cli build` and commit reports/"
@@ -27,25 +28,19 @@ def render(build: Build, out: Path, parties: Path | None = None) -> dict[str, st
 
 @pytest.fixture(scope="module")
 def shipped(tmp_path_factory) -> tuple[Build, dict[str, str], Path]:
-    folder = tmp_path_factory.mktemp("shipped")
-    build = dbt_build(folder / "run")
+    build, folder = shipped_build(tmp_path_factory), tmp_path_factory.mktemp("shipped")
     return build, render(build, folder / "reports"), folder / "reports"
 
 
-def simulated_case(tmp_path_factory, name: str, fault: Fault, n_files: int):
-    case = simulate(n_users=3_000, n_files=n_files, seed=11, fault=fault)
-    folder = tmp_path_factory.mktemp(name)
-    write_case(case, folder / "input")
-    build = dbt_build(folder / "run", variables={"input_dir": str(folder / "input")})
-    return case, build, render(build, folder / "reports")
+def simulated_case(tmp_path_factory, name: str):
+    case, build = simulated_build(tmp_path_factory, name)
+    return case, build, render(build, tmp_path_factory.mktemp(name) / "reports")
 
 
 @pytest.fixture(scope="module")
 def real(tmp_path_factory) -> tuple[Build, dict[str, str], Path]:
     """The write-up rendered from the real case files, as received."""
-    require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
-    folder = tmp_path_factory.mktemp("real")
-    build = dbt_build(folder / "run", variables={"input_dir": str(CASE_DIR)})
+    build, folder = real_case_build(tmp_path_factory), tmp_path_factory.mktemp("real")
     return build, render(build, folder / "reports"), folder / "reports"
 
 
@@ -57,16 +52,12 @@ def written(request) -> tuple[Build, dict[str, str], Path]:
 
 @pytest.fixture(scope="module")
 def consistent(tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
-    return simulated_case(tmp_path_factory, "consistent", Fault(), n_files=4)
+    return simulated_case(tmp_path_factory, "consistent_12_files")
 
 
 @pytest.fixture(scope="module", params=["file_truncated", "last_arrival_wins"])
 def other_fault(request, tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
-    fault = {
-        "file_truncated": Fault(truncate_file=(3, 250)),
-        "last_arrival_wins": Fault(last_arrival_wins=True),
-    }[request.param]
-    return simulated_case(tmp_path_factory, request.param, fault, n_files=6)
+    return simulated_case(tmp_path_factory, request.param)
 
 
 # ---------------------------------------------------------------- reading an email
@@ -341,8 +332,7 @@ def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
 def combined_faults(tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
     """Three faults at once: a file never loaded, another cut short, and the client's
     export behind its own deltas."""
-    fault = Fault(skip_files=(3,), truncate_file=(5, 120), stale_client_export=6)
-    return simulated_case(tmp_path_factory, "combined_faults", fault, n_files=8)
+    return simulated_case(tmp_path_factory, "skipped_cut_and_client_export_behind")
 
 
 def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_faults) -> None:

@@ -3,7 +3,8 @@ combined (several files skipped and cut at once, on streams of up to 32 files, w
 client's export behind and the last-arrival rule), at thousands of users, built through
 the project (input_dir) and checked against the simulator's ground truth: each file's load
 status, the cause (every fault, joined by '+'), explained, the figures, the gap split by
-side, and a root cause sentence naming every file involved."""
+side, and a root cause sentence naming every file involved. The cases are
+pytests/cases.py's SIMULATED, each built once for every test file that reads it."""
 
 from __future__ import annotations
 
@@ -11,58 +12,15 @@ from pathlib import Path
 
 import pytest
 
+from pytests.cases import SIMULATED, simulated_build
 from pytests.dbt_harness import Build, dbt_build
 from recon.report import root_cause
 from recon.simulator import Fault, SimulatedCase, simulate, write_case
 
-CASES = {
-    "consistent_12_files": dict(n_files=12, fault=Fault()),
-    "one_file_skipped": dict(n_files=6, fault=Fault(skip_files=(3,))),
-    "two_files_skipped": dict(n_files=8, fault=Fault(skip_files=(2, 5))),
-    "one_file_skipped_of_12": dict(n_files=12, fault=Fault(skip_files=(9,))),
-    "file_truncated": dict(n_files=7, fault=Fault(truncate_file=(4, 300))),
-    "base_file_truncated": dict(n_files=4, fault=Fault(truncate_file=(0, 2_000))),
-    "last_arrival_wins": dict(n_files=5, fault=Fault(last_arrival_wins=True)),
-    "stale_client_export": dict(n_files=6, fault=Fault(stale_client_export=3)),
-    "users_added": dict(n_files=5, fault=Fault(users_added=40)),
-    "users_dropped": dict(n_files=5, fault=Fault(users_dropped=25)),
-    "file_skipped_and_users_dropped": dict(n_files=6, fault=Fault(skip_files=(4,), users_dropped=10)),
-    # combined faults: more than the enumerated hypotheses try, composed from each file's
-    # evidence
-    "three_of_15_skipped": dict(n_files=15, fault=Fault(skip_files=(4, 9, 13))),
-    "two_of_30_skipped": dict(n_files=30, fault=Fault(skip_files=(7, 21))),
-    "skipped_and_cut": dict(n_files=8, fault=Fault(skip_files=(3,), truncate_file=(6, 100))),
-    "skipped_and_client_export_behind": dict(
-        n_files=8, fault=Fault(skip_files=(3,), stale_client_export=6)),
-    "skipped_with_the_last_arrival_kept": dict(
-        n_files=8, fault=Fault(skip_files=(3,), last_arrival_wins=True)),
-    # a year of daily files: a tenth never loaded, two cut short, the client's export two
-    # files behind
-    "a_year_of_daily_files": dict(
-        n_files=365, n_users=20_000, update_share=0.02,
-        fault=Fault(skip_files=tuple(range(5, 365, 10)), truncate_files=((101, 200), (251, 150)),
-                    stale_client_export=362)),
-    # and the same with the last-arrival rule: every fault class of the issue at once; the
-    # files whose every row a later arrival supersedes can only be undetermined
-    "a_year_with_every_fault": dict(
-        n_files=365, n_users=20_000, update_share=0.02,
-        fault=Fault(skip_files=tuple(range(5, 365, 10)), truncate_files=((101, 200), (251, 150)),
-                    stale_client_export=362, last_arrival_wins=True)),
-    "skips_two_cuts_and_client_export_behind": dict(
-        n_files=32, n_users=4_000,
-        fault=Fault(skip_files=(5, 17, 26), truncate_files=((12, 40), (22, 30)),
-                    stale_client_export=29)),
-}
 
-
-@pytest.fixture(scope="module", params=sorted(CASES))
+@pytest.fixture(scope="module", params=sorted(SIMULATED))
 def simulated(request, tmp_path_factory) -> tuple[SimulatedCase, Build]:
-    spec = {"n_users": 3_000, **CASES[request.param]}
-    case = simulate(seed=7, **spec)
-    folder = tmp_path_factory.mktemp(request.param)
-    write_case(case, folder / "input")
-    build = dbt_build(folder / "run", variables={"input_dir": str(folder / "input")})
-    return case, build
+    return simulated_build(tmp_path_factory, request.param)
 
 
 def test_cause_is_named_and_explained(simulated) -> None:

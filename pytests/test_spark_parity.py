@@ -1,12 +1,16 @@
 """The same project on Spark gives the same answers as on DuckDB.
 
 Each case's folder is built twice, with `dbt build` (DuckDB, in this process) and with
-`dbt build --target spark` (a local Spark session, in a process of its own, its marts
-copied into DuckDB by recon.spark_marts). Every mart must hold the same rows, and every
-data test must end with the same status and the same count of failing rows. The cases:
-the real case folder, one simulated case of each fault class, and malformed inputs from
-test_bad_input's corpus (bad values, blank lines, reordered columns, hostile names), and
-a line with too many fields, which must stop both builds naming its file and line.
+`dbt build --target spark` (a local Spark session, its marts copied into DuckDB by
+recon.spark_marts). The Spark builds of every case run one after the other in one process
+and so one session, once for the module: a session's start and its cold first queries
+cost more than a small case's build. Every mart must hold the same rows, and every
+data test must end with the same status and the same count of failing rows. The cases,
+chosen to run every reader, dispatched macro and materialization on both engines at
+the fewest builds: the real case folder; every fault class the simulator knows, in two
+folders; malformed inputs from test_bad_input's corpus in one folder (a value that does
+not parse, blank lines, file names that are SQL and glob characters); and a line with
+too many fields, which must stop both builds naming its file and line.
 
 Only what one engine cannot know like the other is left out of the comparison: the
 build's invocation id and engine, the times in the run history (compared by whether they
@@ -18,16 +22,15 @@ path as listed, its globbing off)."""
 from __future__ import annotations
 
 import re
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from pytests import test_bad_input as bad
-from pytests.dbt_harness import CASE_DIR, Build, dbt_build, require, spark_build
+from pytests.cases import real_case_build, simulated_build
+from pytests.dbt_harness import CASE_DIR, Build, require, spark_builds
 from pytests.test_bad_input import clean_files  # noqa: F401 - a fixture, shared
 from recon.report import write_reports
-from recon.simulator import Fault, simulate, write_case
 
 # what each engine knows in its own way (see the module docstring)
 ENGINE_SPECIFIC = {
@@ -39,19 +42,18 @@ ENGINE_SPECIFIC = {
     "recon_faults_over_runs": ["first_seen_invocation_id"],
 }
 
-# one simulated case of each fault class the simulator knows (the consistent case is the
-# real folder's other files' shape: every file loaded)
-SIMULATED = {
-    "file_skipped": dict(n_files=6, fault=Fault(skip_files=(3,))),
-    "file_cut_short": dict(n_files=6, fault=Fault(truncate_file=(4, 300))),
-    "last_arrival_wins": dict(n_files=5, fault=Fault(last_arrival_wins=True)),
-    "stale_client_export": dict(n_files=6, fault=Fault(stale_client_export=3)),
-    "users_added_and_dropped": dict(n_files=5, fault=Fault(users_added=30, users_dropped=20)),
-}
+# Every fault class the simulator knows, in two folders (pytests/cases.py): a file never
+# loaded, another cut short and the client's export behind; the last-arrival rule with
+# users added and dropped. The real folder adds the consistent shape (every other file
+# loaded) and a single file not loaded.
+SIMULATED = ["skipped_cut_and_client_export_behind", "last_arrival_kept_users_added_and_dropped"]
 
-# malformed inputs, from test_bad_input's corpus: values that do not parse, blank lines
-# that move every row below them, names that are SQL and glob characters
+# Malformed inputs from test_bad_input's corpus, in one folder: a value that does not
+# parse and blank lines that move every row below them, in files whose names are SQL and
+# glob characters; and a line with too many fields, which stops both builds.
 MALFORMED = ["non_numeric_value", "blank_lines_between_and_after_rows", "hostile_file_names"]
+TOO_MANY_FIELDS = "too_many_fields_in_a_line"
+
 
 def marts(build: Build) -> dict[str, tuple[list[str], list[tuple]]]:
     """Every mart of a build: its columns and its rows, sorted, engine-specific columns
@@ -86,15 +88,30 @@ def assert_same_answers(duckdb_build: Build, spark: Build) -> None:
             assert spark_row == duckdb_row, (name, spark_row, duckdb_row)
 
 
-def build_both(folder: Path, workdir: Path) -> tuple[Build, Build]:
-    variables = {"input_dir": str(folder)}
-    return (dbt_build(workdir / "duckdb", variables=variables),
-            spark_build(workdir / "spark", variables=variables))
+@pytest.fixture(scope="module")
+def builds(clean_files, tmp_path_factory) -> dict[str, tuple[Build, Build]]:
+    """Every case's folder, built on DuckDB (the builds the other test files read too)
+    and on Spark (one session for all)."""
+    duckdb_builds = {}
+    if CASE_DIR.exists():
+        duckdb_builds["real"] = real_case_build(tmp_path_factory)
+    for name in SIMULATED:
+        _, duckdb_builds[name] = simulated_build(tmp_path_factory, name)
+    malformed = clean_files
+    for name in MALFORMED:
+        malformed = bad.CORPUS[name][0](malformed)
+    duckdb_builds["malformed"] = bad.corpus_build(tmp_path_factory, "+".join(MALFORMED), malformed)
+    too_many_fields = bad.CORPUS[TOO_MANY_FIELDS][0](clean_files)
+    duckdb_builds[TOO_MANY_FIELDS] = bad.corpus_build(tmp_path_factory, TOO_MANY_FIELDS, too_many_fields)
+    root = tmp_path_factory.mktemp("spark")
+    spark = spark_builds(root, {name: (root / name, build.variables)
+                                for name, build in duckdb_builds.items()})
+    return {name: (build, spark[name]) for name, build in duckdb_builds.items()}
 
 
-def test_the_real_case_folder_gives_the_same_answers(tmp_path) -> None:
-    folder = require(CASE_DIR, "the real case files")
-    duckdb_build, spark = build_both(folder, tmp_path)
+def test_the_real_case_folder_gives_the_same_answers(builds, tmp_path) -> None:
+    require(CASE_DIR, "the real case files")
+    duckdb_build, spark = builds["real"]
     summary = spark.one("select * from marts.recon_summary")
     assert (summary["client_total_spend"], summary["platform_total_spend"],
             summary["spend_gap"]) == (33_904_525, 29_162_044, 4_742_481)
@@ -111,27 +128,23 @@ def test_the_real_case_folder_gives_the_same_answers(tmp_path) -> None:
     assert written["spark"] and written["spark"] == written["duckdb"]
 
 
-@pytest.mark.parametrize("name", sorted(SIMULATED))
-def test_a_simulated_fault_gives_the_same_answers(name, tmp_path) -> None:
-    case = simulate(n_users=2_000, seed=5, **SIMULATED[name])
-    write_case(case, tmp_path / "input")
-    assert_same_answers(*build_both(tmp_path / "input", tmp_path))
+@pytest.mark.parametrize("name", SIMULATED)
+def test_simulated_faults_give_the_same_answers(name, builds) -> None:
+    assert_same_answers(*builds[name])
 
 
-@pytest.mark.parametrize("name", MALFORMED)
-def test_a_malformed_input_gives_the_same_answers(name, clean_files, tmp_path) -> None:
-    change, _ = bad.CORPUS[name]
-    bad.write_entries(tmp_path / "input", change(clean_files))
-    assert_same_answers(*build_both(tmp_path / "input", tmp_path))
+def test_malformed_input_gives_the_same_answers(builds) -> None:
+    duckdb_build, spark = builds["malformed"]
+    # the folder holds what its parts name: a row set aside, the blank lines counted
+    assert duckdb_build.failed() == {"no_input_row_quarantined": 1}, duckdb_build.failed()
+    assert_same_answers(duckdb_build, spark)
 
 
-def test_a_line_with_too_many_fields_stops_both_builds_naming_it(clean_files, tmp_path) -> None:
-    change, _ = bad.CORPUS["too_many_fields_in_a_line"]
-    files = change(clean_files)
-    bad.write_entries(tmp_path / "input", files)
-    line = next(number for number, text in enumerate(bad.lines(files["delta1"]), start=1)
+def test_a_line_with_too_many_fields_stops_both_builds_naming_it(clean_files, builds) -> None:
+    change, _ = bad.CORPUS[TOO_MANY_FIELDS]
+    line = next(number for number, text in enumerate(bad.lines(change(clean_files)["delta1"]), start=1)
                 if text.count(",") == 5)
-    duckdb_build, spark = build_both(tmp_path / "input", tmp_path)
+    duckdb_build, spark = builds[TOO_MANY_FIELDS]
     for build in (duckdb_build, spark):
         assert not build.success
         assert "recon_summary" not in {name for name, status in build.statuses.items()

@@ -13,6 +13,7 @@ from typing import NamedTuple
 
 import pytest
 
+from pytests.cases import shipped_build
 from pytests.dbt_harness import Build, dbt_build
 
 # The models with the most logic: the load replay, the evidence it is scored from, and
@@ -34,7 +35,8 @@ class UnitTestRun(NamedTuple):
 @pytest.fixture(scope="module")
 def unit_tests(tmp_path_factory) -> UnitTestRun:
     workdir: Path = tmp_path_factory.mktemp("unit_tests")
-    built = dbt_build(workdir)  # a build leaves the unit tests out
+    # a build leaves the unit tests out; they run on a copy of its warehouse
+    built = shipped_build(tmp_path_factory).copied_to(workdir)
     unbuilt = {
         name
         for name, kind in built.kinds.items()
