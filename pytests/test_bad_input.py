@@ -1,5 +1,5 @@
 """Bad input: a corpus of malformed files, each in a folder read through input_dir, and
-held to its documented answer (README, "Bad input"):
+held to its documented answer (docs/bad-input.md):
 
 * read as is: well-formed variants (CRLF, a byte-order mark, reordered columns, values
   past 32 bits) build clean, with the same results as the clean files;

@@ -3,7 +3,7 @@
 -- The on-run-end hook record_run_history appends the row after every model and test ran,
 -- so that a build whose tests fail, as they do whenever a fault is found, is recorded too;
 -- this model only declares the table, and appends nothing itself. --full-refresh leaves
--- it alone: the history outlives rebuilds (README, "Daily runs and the run history").
+-- it alone: the history outlives rebuilds (docs/history.md).
 {{
     config(
         materialized='incremental',

@@ -2,7 +2,7 @@
 -- same columns and rules as the DuckDB build's Python model): either an input file to
 -- read, or listed with the reason it is not read. The folder is listed with Spark's
 -- `binaryFile` source, which reads no content: on a lake (s3a://, abfss://, hdfs://) as
--- on a local disk. What it cannot see, it cannot list (README, "On Spark"): names that
+-- on a local disk. What it cannot see, it cannot list (docs/spark.md): names that
 -- Hadoop treats as hidden (starting with `.` or `_`), empty subfolders, and whether an
 -- entry is a link, a FIFO or a device. A folder that does not exist stops the build with
 -- Spark's PATH_NOT_FOUND naming it.
