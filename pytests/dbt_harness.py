@@ -224,6 +224,9 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
     with open(root / "lock", "w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes
         if not record.exists():
+            # a test that asked before may have stopped half-way: start from nothing
+            for part in ("input", "run"):
+                shutil.rmtree(root / part, ignore_errors=True)
             build = dbt_build(root / "run", variables=write_inputs(root / "input"))
             record.write_text(json.dumps(dataclasses.asdict(build), default=str))
     fields = json.loads(record.read_text())
