@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from pytests.dbt_harness import PROJECT_DIR
+from pytests.dbt_harness import PROJECT_DIR, copy_project
 
 
 def parse(workdir: Path, target: str | None = None) -> dict:
@@ -98,7 +98,32 @@ def test_every_mart_is_public_with_an_enforced_contract(manifest: dict) -> None:
     for name, node in models.items():
         if node["schema"] == "intermediate":
             assert node["access"] == "private", name
-        assert node["group"] == "reconciliation", name
+        history = node["original_file_path"].startswith("models/marts/history/")
+        assert node["group"] == ("history" if history else "reconciliation"), name
+    # the history's own views sit in the intermediate schema, not in the marts
+    assert {name for name, node in models.items()
+            if node["group"] == "history" and node["schema"] == "intermediate"} == {
+        "int_history_runs_numbered", "int_history_file_runs"}
+
+
+@pytest.mark.parametrize("folder, referenced, group", [
+    ("intermediate", "int_history_runs_numbered", "history"),
+    ("marts/history", "int_delta_file_stats", "reconciliation"),
+])
+def test_a_private_model_is_private_to_its_group(folder, referenced, group, tmp_path) -> None:
+    """The reconciliation refs none of the history's private views, nor the history any
+    of the reconciliation's intermediate models: dbt refuses it when it parses."""
+    from dbt.cli.main import dbtRunner
+
+    project = copy_project(tmp_path / "project", {})
+    (project / "models" / folder / "probe.sql").write_text(
+        "select * from {{ ref('" + referenced + "') }}\n")
+    result = dbtRunner().invoke([
+        "parse", "--project-dir", str(project), "--profiles-dir", str(project),
+        "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+        "--quiet"])
+    assert not result.success
+    assert f"private to the '{group}' group" in str(result.exception)
 
 
 def test_the_project_says_which_dbt_it_needs(manifest: dict) -> None:
