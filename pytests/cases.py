@@ -1,8 +1,9 @@
 """The cases more than one test file reads, each built once per test run (shared_build):
 the shipped replica, the real case files, and the simulated cases.
 
-A test that reads one of these builds only reads it; a test that must write to a warehouse
-(a rebuild, an incremental day, a stopped build) builds its own and says why."""
+A test that reads one of these builds only reads it: a test that must write to a warehouse
+(a rebuild, an incremental day, a stopped build) builds its own, or writes to a copy
+(Build.copied_to)."""
 
 from __future__ import annotations
 

@@ -236,13 +236,12 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
 def spark_builds(workdir: Path, cases: dict[str, tuple[Path, dict]],
                  project_dir: Path = PROJECT_DIR) -> dict[str, Build]:
     """`dbt build --target spark` of each case (name -> its folder and its vars), one after
-    the other in one process of their own (pytests/spark_session.py, in workdir) and so
-    one local Spark session (a session keeps
-    the warehouse it started with for as long as its process lives: each case gets schemas
-    of its own in it); each build's marts are then copied into a DuckDB file in its
-    workdir (recon.spark_marts, as `python -m recon.cli build --target spark` does), so
-    it reads like a DuckDB build. Needs Java: on a laptop without it the test skips,
-    under CI=true it fails."""
+    the other in one process of their own (pytests/spark_session.py, in workdir), so in
+    one local Spark session: a session keeps the warehouse it started with for as long as
+    its process lives, and each case gets schemas of its own in it. Each build's marts are
+    then copied into a DuckDB file in its folder (recon.spark_marts, as `python -m
+    recon.cli build --target spark` does), so it reads like a DuckDB build. Needs Java: on
+    a laptop without it the test skips, under CI=true it fails."""
     require_program("java", "Java 17, for Spark's local session,")
     workdir.mkdir(parents=True, exist_ok=True)
     plan = []

@@ -1,8 +1,8 @@
 -- One row: the users a summary lists more than once (how many, on each side, and the
 -- first three with their file and lines), and the users whose largest batch_id is on two
 -- delta rows with other values (how many, and the first three with both rows' file and
--- line). The facts
--- recon_summary names the causes summary_duplicate_users and batch_id_tie by.
+-- line): the facts recon_summary names the causes summary_duplicate_users and
+-- batch_id_tie by.
 
 with
 
