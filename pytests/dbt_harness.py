@@ -21,9 +21,14 @@ from recon.cli import release_warehouse
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 CASE_DIR = PROJECT_DIR.parent / "shared" / "cases" / "johnnys-jeans"
 # What a copy of the project needs to build; its input folder is the copy's own.
-PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses"]
-# The folder a build reads by default (the var input_dir), inside the project.
-DEFAULT_INPUT_DIR = Path("data") / "johnnys-jeans-replica"
+PROJECT_PARTS = ["dbt_project.yml", "profiles.yml", "models", "macros", "tests", "analyses",
+                 "seeds"]
+# The shipped replica: the seeds a build with no input_dir reads.
+REPLICA_DIR = PROJECT_DIR / "seeds"
+# Where a copy of the project (copy_project) holds a test's files, inside it, and the
+# vars of a build that reads them there (a relative input_dir is the project's).
+DEFAULT_INPUT_DIR = Path("inputs")
+COPY_VARS = {"input_dir": str(DEFAULT_INPUT_DIR)}
 
 
 # each history mart: the columns that name a build or its folder, and its times
@@ -294,8 +299,8 @@ def read_run_results(target: Path, database: Path, success: bool) -> Build:
 
 
 def copy_project(destination: Path, files: dict[str, Path | str]) -> Path:
-    """A copy of this project whose default input folder holds the given files (name ->
-    path or CSV text): a build with no vars, on data of a test's choosing."""
+    """A copy of this project with a folder of the given files inside it (name -> path or
+    CSV text), DEFAULT_INPUT_DIR: a build with COPY_VARS reads them there."""
     destination.mkdir(parents=True, exist_ok=True)
     for part in PROJECT_PARTS:
         source = PROJECT_DIR / part

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from pytests.dbt_harness import DEFAULT_INPUT_DIR, Build, copy_project, dbt_build
+from pytests.dbt_harness import COPY_VARS, DEFAULT_INPUT_DIR, Build, copy_project, dbt_build
 from recon.simulator import simulate, write_case
 
 COLUMNS = ["user_id", "total_spend", "count_saved_items", "loyalty_credits", "batch_id"]
@@ -104,7 +104,7 @@ def test_hostile_names_in_the_project_folder_of_a_hostile_project(case, tmp_path
     project = copy_project(tmp_path.joinpath(*FOLDER_NAMES, "project"), files)
     before, here = tree(tmp_path), set(os.listdir(Path.cwd()))
 
-    build = dbt_build(tmp_path / "run", project_dir=project)
+    build = dbt_build(tmp_path / "run", project_dir=project, variables=COPY_VARS)
 
     assert build.success and build.failed() == {}, build.errors()
     the_folder_is_read_exactly(build, project / DEFAULT_INPUT_DIR, {

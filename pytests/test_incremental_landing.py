@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pytest
 
-from pytests.dbt_harness import HISTORY_MARTS, Build, dbt_build, mart_select
+from pytests.dbt_harness import HISTORY_MARTS, REPLICA_DIR, Build, dbt_build, mart_select
 from recon.simulator import (
     CLIENT_EXPORT_BEHIND,
     DEDUP_RULE,
@@ -44,6 +44,8 @@ from recon.simulator import (
 USERS = 600
 SEED = 23
 LANDED = "staging.base_input_rows_landed"
+# the shipped replica read as a folder: what the landing reads
+REPLICA_FOLDER = {"input_dir": str(REPLICA_DIR)}
 RANKED = "intermediate.int_delta_versions_ranked"
 
 
@@ -265,14 +267,14 @@ def test_a_warehouse_landed_by_an_earlier_version_asks_for_a_full_refresh(tmp_pa
     """A warehouse whose landed rows are known by file_index, as every build wrote them
     before the landing was incremental, is not appended to: the build stops, saying what
     to run."""
-    first = dbt_build(tmp_path, extra_args=("--select", "+base_input_rows_landed"))
+    first = dbt_build(tmp_path, variables=REPLICA_FOLDER, extra_args=("--select", "+base_input_rows_landed"))
     assert not first.errors(), first.errors()
     with __import__("duckdb").connect(str(first.database)) as connection:
         connection.execute(f"alter table {LANDED} rename column landing_key to file_index")
-    again = dbt_build(tmp_path, extra_args=("--select", "base_input_rows_landed"))
+    again = dbt_build(tmp_path, variables=REPLICA_FOLDER, extra_args=("--select", "base_input_rows_landed"))
     assert "written by an earlier version of this project" in again.errors()
     assert "dbt build --full-refresh" in again.errors()
-    refreshed = dbt_build(tmp_path, extra_args=("--select", "base_input_rows_landed",
+    refreshed = dbt_build(tmp_path, variables=REPLICA_FOLDER, extra_args=("--select", "base_input_rows_landed",
                                                 "--full-refresh"))
     assert not refreshed.errors(), refreshed.errors()
 
@@ -281,14 +283,14 @@ def test_a_file_that_failed_to_read_is_read_again(tmp_path) -> None:
     """A file whose probe failed (a disk or mount error that has since passed) is probed
     again in the next build, not failed from the probe kept."""
     landing = ("--select", "+base_input_rows_landed")
-    first = dbt_build(tmp_path, extra_args=landing)
+    first = dbt_build(tmp_path, variables=REPLICA_FOLDER, extra_args=landing)
     assert not first.errors(), first.errors()
     with __import__("duckdb").connect(str(first.database)) as connection:
         failed = connection.execute(
             "update staging.base_input_file_probes set read_error = 'Input/output error'"
             " where entry_path like '%delta2.csv'").fetchone()[0]
     assert failed == 1
-    again = dbt_build(tmp_path, extra_args=landing)
+    again = dbt_build(tmp_path, variables=REPLICA_FOLDER, extra_args=landing)
     assert not again.errors(), again.errors()
     assert again.query("select count(*), count(read_error) from staging.base_input_file_probes"
                        " where entry_path like '%delta2.csv'") == [(1, 0)]

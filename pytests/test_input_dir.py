@@ -1,8 +1,8 @@
-"""Reading a folder (`--vars '{input_dir: ...}'`) gives what the project's own input
-folder gives, in every format.
+"""Reading a folder (`--vars '{input_dir: ...}'`) gives the same answers wherever the
+folder is and in every format.
 
-The same data goes through both: as the default input folder of a copy of the project (a
-build with no vars), and as a folder given by input_dir, read with DuckDB's own readers
+The same data goes through both: as a folder inside a copy of the project (a relative
+input_dir), and as a folder elsewhere (an absolute one), read with DuckDB's own readers
 (CSV with LF or CRLF line endings, gzipped CSV, Parquet). Every mart must come out
 identical, row for row. The real case folder is read as received (CRLF line endings, its
 original file names)."""
@@ -17,7 +17,15 @@ import duckdb
 import pytest
 
 from pytests.cases import real_case_build
-from pytests.dbt_harness import CASE_DIR, Build, copy_project, dbt_build, mart_select, require
+from pytests.dbt_harness import (
+    CASE_DIR,
+    COPY_VARS,
+    Build,
+    copy_project,
+    dbt_build,
+    mart_select,
+    require,
+)
 from recon.simulator import Fault, GroundTruth, SimulatedCase, simulate, write_case
 
 # The case's published figures (../shared/brief/case-study.txt) and what the pipeline finds.
@@ -79,12 +87,13 @@ def real_folder(tmp_path_factory) -> Build:
 
 @pytest.fixture(scope="module")
 def real_in_project(tmp_path_factory) -> Build:
-    """The real files in a scratch copy of the project's default input folder (never in
-    the project itself), built with no vars."""
+    """The real files in a folder inside a scratch copy of the project (never in the
+    project itself), named by a relative input_dir."""
     require(CASE_DIR, "the real case files (../shared/cases/johnnys-jeans)")
     files = {path.name: path for path in CASE_DIR.glob("*.csv")}
     root = tmp_path_factory.mktemp("real_in_project")
-    return dbt_build(root / "run", project_dir=copy_project(root / "project", files))
+    return dbt_build(root / "run", project_dir=copy_project(root / "project", files),
+                     variables=COPY_VARS)
 
 
 def test_real_case_folder_is_read_as_received() -> None:
@@ -137,7 +146,7 @@ def simulated_in_project(tmp_path_factory, simulated: SimulatedCase) -> Build:
     root = tmp_path_factory.mktemp("sim_in_project")
     paths = write_case(simulated, root / "files")
     project = copy_project(root / "project", {path.name: path for path in paths})
-    return dbt_build(root / "run", project_dir=project)
+    return dbt_build(root / "run", project_dir=project, variables=COPY_VARS)
 
 
 # (format, CRLF line endings)

@@ -8,7 +8,16 @@ from pathlib import Path
 import pytest
 
 from pytests.cases import real_case_build, shipped_build
-from pytests.dbt_harness import DEFAULT_INPUT_DIR, PROJECT_DIR, Build, copy_project, dbt_build
+from pytests.dbt_harness import (
+    COPY_VARS,
+    HISTORY_MARTS,
+    PROJECT_DIR,
+    REPLICA_DIR,
+    Build,
+    copy_project,
+    dbt_build,
+    shared_build,
+)
 from recon.report import root_cause
 
 # The case's published figures (../shared/brief/case-study.txt).
@@ -16,7 +25,6 @@ CLIENT_TOTAL = 33_904_525
 PLATFORM_TOTAL = 29_162_044
 GAP = 4_742_481
 USERS_AFFECTED = 1_841  # found by the pipeline on the real files
-REPLICA_DIR = PROJECT_DIR / DEFAULT_INPUT_DIR
 
 # The data tests that must fail while the platform misses a file, with their row counts.
 EXPECTED_FAILURES = {
@@ -164,6 +172,43 @@ def test_staging_keeps_lineage_of_every_delta_row(shipped: Build) -> None:
         assert (first, last, distinct) == (2, count + 1, count)
 
 
+# the columns of recon_input_folder_entries that say what the file system holds, which a
+# seed is not (a seed is listed as entry_type 'seed', with no size and no reader path),
+# and the build that wrote a row
+NOT_THE_DATA = ("entry_type", "is_symlink", "size_bytes", "reader_path", "invocation_id")
+
+
+def test_the_replica_reads_the_same_as_seeds_and_as_a_folder(shipped: Build, tmp_path_factory):
+    """The shipped replica, both ways in: as dbt seeds (no vars) and as a folder (the var
+    input_dir, seeds/): every mart holds the same rows and every data test ends the same,
+    but for what only a file system says of a file, and the seeds' YAML file, which the
+    folder holds and does not read."""
+    folder = shared_build(tmp_path_factory, "replica_folder",
+                          lambda _: {"input_dir": str(REPLICA_DIR)})
+    marts = [name for (name,) in shipped.query(
+        "select table_name from information_schema.tables where table_schema = 'marts'"
+        " order by table_name") if name not in HISTORY_MARTS]
+    assert "recon_summary" in marts and "recon_delta_files" in marts
+    for mart in marts:
+        columns = [name for (name,) in shipped.query(
+            "select column_name from information_schema.columns"
+            f" where table_schema = 'marts' and table_name = '{mart}' order by ordinal_position")
+            if name not in NOT_THE_DATA]
+        select = f"select {', '.join(columns)} from marts.{mart}"
+        # the folder also holds the seeds' YAML, listed as not read
+        where = " where entry_name != '_seeds.yml'" if mart == "recon_input_folder_entries" else ""
+        assert shipped.query(f"{select} order by all") == folder.query(
+            f"{select}{where} order by all"), mart
+    assert folder.query("select entry_name, not_read_reason from marts.recon_input_folder_entries"
+                        " where not is_read") == [("_seeds.yml", "its name matches no input file")]
+    tests = folder.data_tests()
+    assert tests.pop("every_folder_entry_is_an_input_file") == ("warn", 1)
+    assert shipped.data_tests().pop("every_folder_entry_is_an_input_file") == ("pass", 0)
+    assert {name: outcome for name, outcome in shipped.data_tests().items()
+            if name != "every_folder_entry_is_an_input_file"} == tests
+    assert folder.statuses["base_input_rows_landed"] == "success"
+
+
 def test_line_numbers_point_at_the_lines_in_the_file(shipped: Build) -> None:
     lines = (REPLICA_DIR / "delta3.csv").read_text().splitlines()
     for line_number in (2, 100, len(lines)):
@@ -181,7 +226,8 @@ def test_consistent_data_builds_with_no_failing_test(tmp_path: Path) -> None:
     files = {p.name: p for p in REPLICA_DIR.glob("delta*.csv")}
     files["Johnny-user-summary.csv"] = REPLICA_DIR / "Johnny-user-summary.csv"
     files["AIQ-user-summary.csv"] = REPLICA_DIR / "Johnny-user-summary.csv"
-    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
+    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files),
+                      variables=COPY_VARS)
     assert build.failed() == {}
     assert build.success
     summary = build.one("select spend_gap, users_mismatched from marts.recon_summary")
@@ -195,7 +241,8 @@ def test_a_new_delta_file_is_picked_up_with_no_sql_edit(tmp_path: Path) -> None:
     files = {p.name: p for p in REPLICA_DIR.glob("*.csv")}
     header = "user_id,total_spend,count_saved_items,loyalty_credits,batch_id\n"
     files["delta5.csv"] = header + "1,99999,1,1,999999\n2,88888,2,2,999998\n"
-    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
+    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files),
+                      variables=COPY_VARS)
     assert build.one("select count(distinct source_file) as n from staging.stg_deltas") == {"n": 6}
     winners = build.query(
         "select user_id, total_spend, source_file from intermediate.int_users_deduplicated"
@@ -210,7 +257,8 @@ def test_a_new_delta_file_is_picked_up_with_no_sql_edit(tmp_path: Path) -> None:
 
 def test_a_removed_delta_file_is_dropped_with_no_sql_edit(tmp_path: Path) -> None:
     files = {p.name: p for p in REPLICA_DIR.glob("*.csv") if p.name != "delta4.csv"}
-    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files))
+    build = dbt_build(tmp_path / "run", project_dir=copy_project(tmp_path / "project", files),
+                      variables=COPY_VARS)
     files_staged = build.query("select distinct source_file from staging.stg_deltas order by 1")
     assert files_staged == [("delta0",), ("delta1",), ("delta2",), ("delta3",)]
 

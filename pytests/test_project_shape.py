@@ -5,6 +5,7 @@ per engine. Cheap checks that a refactor keeps what the README says."""
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 
@@ -13,8 +14,9 @@ import pytest
 from pytests.dbt_harness import PROJECT_DIR, copy_project
 
 
-def parse(workdir: Path, target: str | None = None) -> dict:
-    """dbt's manifest for this project, parsed into workdir (the target, if given)."""
+def parse(workdir: Path, target: str | None = None, variables: dict | None = None) -> dict:
+    """dbt's manifest for this project, parsed into workdir (the target and vars, if
+    given)."""
     from dbt.cli.main import dbtRunner
 
     args = [
@@ -27,6 +29,8 @@ def parse(workdir: Path, target: str | None = None) -> dict:
     ]
     if target:
         args += ["--target", target]
+    if variables:
+        args += ["--vars", json.dumps(variables)]
     result = dbtRunner().invoke(args)
     assert result.success, result.exception
     return json.loads((workdir / "target" / "manifest.json").read_text())
@@ -35,6 +39,12 @@ def parse(workdir: Path, target: str | None = None) -> dict:
 @pytest.fixture(scope="module")
 def manifest(tmp_path_factory) -> dict:
     return parse(tmp_path_factory.mktemp("parse"))
+
+
+@pytest.fixture(scope="module")
+def folder_manifest(tmp_path_factory) -> dict:
+    """The manifest of a build that reads a folder (input_dir) on DuckDB."""
+    return parse(tmp_path_factory.mktemp("parse_folder"), variables={"input_dir": "a folder"})
 
 
 def own_nodes(manifest: dict, resource_type: str) -> dict[str, dict]:
@@ -68,23 +78,26 @@ def test_every_dispatched_macro_has_a_version_for_each_engine_the_tests_run() ->
     assert {macro for _, macro in implemented} == dispatched
 
 
-def test_each_engine_reads_the_files_with_its_own_base_models(
-    manifest: dict, tmp_path: Path
+def test_each_way_in_has_its_own_base_models(
+    manifest: dict, folder_manifest: dict, tmp_path: Path
 ) -> None:
-    """The same base models, by name, on both targets: each from its engine's folder, the
-    other engine's disabled; everything downstream is one set of models."""
+    """The same base models, by name, for the three ways in: the seeds (DuckDB, no
+    input_dir), a folder read by DuckDB, a folder read by Spark; each from its own folder,
+    the others disabled; everything downstream is one set of models."""
     spark = parse(tmp_path, "spark")
-    for parsed, engine in ((manifest, "duckdb"), (spark, "spark")):
+    for parsed, way in ((manifest, "seeds"), (folder_manifest, "duckdb"), (spark, "spark")):
         base = {name: node for name, node in own_nodes(parsed, "model").items()
                 if "/base/" in node["original_file_path"] and name != "base_input_folder"}
-        assert base, engine
-        assert all(f"/base/{engine}/" in node["original_file_path"] for node in base.values())
-        assert {"base_input_folder_entries", "base_input_file_lines", "base_input_rows_landed",
-                "base_input_rows"} <= set(base)
+        assert base, way
+        assert all(f"/base/{way}/" in node["original_file_path"] for node in base.values())
+        assert {"base_input_folder_entries", "base_input_file_lines", "base_input_rows"} <= set(
+            base)
+        assert ("base_input_folder" in own_nodes(parsed, "model")) == (way != "seeds")
     shared = {name for name, node in own_nodes(manifest, "model").items()
               if "/base/" not in node["original_file_path"]}
-    assert shared == {name for name, node in own_nodes(spark, "model").items()
-                      if "/base/" not in node["original_file_path"]}
+    for parsed in (folder_manifest, spark):
+        assert shared == {name for name, node in own_nodes(parsed, "model").items()
+                          if "/base/" not in node["original_file_path"]}
 
 
 def test_every_mart_is_public_with_an_enforced_contract(manifest: dict) -> None:
@@ -183,29 +196,75 @@ def test_architecture_points_at_columns_and_sql_that_exist(manifest: dict) -> No
             assert re.search(rf"^{cte} as \(", sql, re.M), (figure, cte, paths)
 
 
-def test_the_inputs_are_declared_once_and_the_lineage_starts_there(manifest: dict) -> None:
-    """The source client_exports declares the folder and its three kinds of file; the
-    model that takes them from there depends on all three, every model reading the files
-    depends on it, and no edge is forced by a `-- depends_on:` comment. Nothing is a seed:
-    the models read the files themselves."""
-    sources = {node["name"]: node for node in manifest["sources"].values()
+def test_the_inputs_are_declared_once_and_the_lineage_starts_there(
+    manifest: dict, folder_manifest: dict
+) -> None:
+    """A folder: the source client_exports declares it and its three kinds of file; the
+    model that takes them from there depends on all three, and every model reading the
+    files depends on it. The replica: seven seeds, every value loaded as text, each read by
+    the base model that unions them. No edge is forced by a `-- depends_on:` comment."""
+    sources = {node["name"]: node for node in folder_manifest["sources"].values()
                if node["package_name"] == "reconcile"}
     assert set(sources) == {"delta_files", "platform_user_summary", "client_user_summary"}
     assert {node["source_name"] for node in sources.values()} == {"client_exports"}
-    assert {node["source_meta"]["folder"] for node in sources.values()} == {
-        "data/johnnys-jeans-replica"}
+    assert {node["source_meta"]["folder"] for node in sources.values()} == {"a folder"}
     assert sources["delta_files"]["meta"]["file_name_pattern"] == "delta*.csv"
-    models = own_nodes(manifest, "model")
+    models = own_nodes(folder_manifest, "model")
     assert sorted(models["base_input_folder"]["depends_on"]["nodes"]) == sorted(
         node["unique_id"] for node in sources.values())
     assert not [name for name, node in models.items()
                 if any(parent.startswith("source.") for parent in node["depends_on"]["nodes"])
                 and name != "base_input_folder"]
-    assert own_nodes(manifest, "seed") == {}
     commented = [path.name for path in (PROJECT_DIR / "models").rglob("*.sql")
                  if "depends_on:" in path.read_text()]
     assert commented == []
-    folder = PROJECT_DIR / sources["delta_files"]["source_meta"]["folder"]
-    assert sorted(path.name for path in folder.iterdir()) == [
-        "AIQ-user-summary.csv", "Johnny-user-summary.csv",
-        *(f"delta{k}.csv" for k in range(5))]
+
+    seeds = own_nodes(manifest, "seed")
+    assert sorted(seeds) == sorted(["AIQ-user-summary", "Johnny-user-summary",
+                                    *(f"delta{k}" for k in range(5))])
+    for name, node in seeds.items():
+        assert set(node["config"]["column_types"].values()) == {"varchar"}, name
+        assert node["description"], name
+    union = own_nodes(manifest, "model")["base_input_rows"]
+    assert sorted(union["depends_on"]["nodes"]) == sorted(
+        [node["unique_id"] for node in seeds.values()]
+        + ["model.reconcile.base_input_folder_entries"])
+    assert not [name for name, node in own_nodes(manifest, "model").items()
+                if any(parent.startswith("source.") for parent in node["depends_on"]["nodes"])]
+
+
+def test_every_delta_seed_is_read() -> None:
+    """A delta seed is read when the var delta_seeds names it: a file in seeds/ left out
+    of it would be loaded and never reconciled, and a name with no file fails dbt."""
+    import yaml
+
+    declared = yaml.safe_load((PROJECT_DIR / "dbt_project.yml").read_text())["vars"][
+        "delta_seeds"]
+    files = [path.stem for path in (PROJECT_DIR / "seeds").glob("*.csv")
+             if path.stem.lower().startswith("delta")]
+    assert sorted(set(files) - set(declared)) == [], "delta seeds not read: add them to the var delta_seeds"
+    assert sorted(set(declared) - set(files)) == [], "delta seeds named with no file in seeds/"
+
+
+def test_every_dbt_command_works_on_a_fresh_clone(tmp_path: Path) -> None:
+    """On an empty warehouse, before any build: `dbt compile` (of the seeds' build and of
+    a folder's) and `dbt docs generate` succeed: no model's SQL depends on what a build
+    wrote."""
+    from dbt.cli.main import dbtRunner
+
+    for name, command, variables in (("seeds", ["compile"], {}),
+                                      ("folder", ["compile"], {"input_dir": "seeds"}),
+                                      ("docs", ["docs", "generate"], {})):
+        args = [*command, "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+                "--target-path", str(tmp_path / name / "target"),
+                "--log-path", str(tmp_path / name / "logs"), "--quiet"]
+        if variables:
+            args += ["--vars", json.dumps(variables)]
+        os.environ["DBT_DUCKDB_PATH"] = str(tmp_path / name / "empty.duckdb")
+        try:
+            result = dbtRunner().invoke(args)
+        finally:
+            del os.environ["DBT_DUCKDB_PATH"]
+        assert result.success, (name, result.exception)
+        compiled = tmp_path / name / "target" / "compiled" / "reconcile" / "models"
+        assert (compiled / "intermediate" / "int_delta_versions_ranked.sql").exists(), name

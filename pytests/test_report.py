@@ -447,7 +447,7 @@ def test_a_write_up_of_the_replica_says_so_in_its_first_line(shipped, real) -> N
     says so first. The real files' write-up does not."""
     for name, text in shipped[1].items():
         first = text.split("<main>\n", 1)[-1].lstrip().splitlines()[0]
-        assert "shipped replica (data/johnnys-jeans-replica)" in first, name
+        assert "shipped replica (seeds/)" in first, name
     for name, text in real[1].items():
         assert "replica" not in text, name
 

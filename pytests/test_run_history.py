@@ -158,7 +158,7 @@ def test_history_outlives_a_full_refresh_and_starts_over_only_when_asked(days) -
         by_folder.setdefault(row["input_folder"], []).append(row)
     assert by_folder.pop(streamed[0]["input_folder"]) == streamed
     [(replica, files)] = by_folder.items()
-    assert replica.endswith("johnnys-jeans-replica") and all(f["runs_seen"] == 1 for f in files)
+    assert replica.endswith("seeds") and all(f["runs_seen"] == 1 for f in files)
     # the var alone, without --full-refresh, resets nothing: the two history tables
     # refuse to build, naming the fix, and every earlier build stays recorded
     kept = len(history(other, "recon_run_history", "run_started_at"))

@@ -40,7 +40,7 @@ from recon.simulator import (
 )
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-REPLICA_DIR = PROJECT_DIR / "data" / "johnnys-jeans-replica"
+REPLICA_DIR = PROJECT_DIR / "seeds"
 REPLICA_NAMES = case_file_names(len(replica.FILE_ROWS))
 N_USERS = 3_000
 

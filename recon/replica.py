@@ -16,7 +16,7 @@ rows it prints) with the simulator's machinery:
    and the build checks every published figure and constraint before returning.
 
 Regenerate the shipped input folder (byte for byte) with
-``python -m recon.replica --out data/johnnys-jeans-replica``.
+``python -m recon.replica --out seeds``.
 """
 
 from __future__ import annotations
@@ -323,7 +323,7 @@ def _head(frame: pd.DataFrame) -> tuple[Row, ...]:
 def main(argv: Sequence[str] | None = None) -> None:
     """Command line: write the replica's files."""
     parser = argparse.ArgumentParser(prog="python -m recon.replica", description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("data/johnnys-jeans-replica"))
+    parser.add_argument("--out", type=Path, default=Path("seeds"))
     args = parser.parse_args(argv)
     for path in write_case(build(), args.out, fmt="csv"):
         print(path)

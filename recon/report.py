@@ -551,14 +551,12 @@ def cause_in_words(cause: str) -> str:
 
 
 def replica_folder(entry_path: str | None) -> str | None:
-    """The project's default input folder (the var input_dir in dbt_project.yml), as the
-    project names it, when the build read it: the shipped replica, not the client's files.
-    None for any other folder."""
+    """Where the shipped replica is (seeds/, as the project names it), when the build read
+    it, as seeds or as a folder: not the client's files. None for any other folder."""
     if entry_path is None:
         return None
-    default = yaml.safe_load((PROJECT_ROOT / "dbt_project.yml").read_text())["vars"]["input_dir"]
-    if Path(entry_path).resolve().parent == (PROJECT_ROOT / default).resolve():
-        return default
+    if Path(entry_path).resolve().parent == (PROJECT_ROOT / "seeds").resolve():
+        return "seeds/"
     return None
 
 

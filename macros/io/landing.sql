@@ -1,17 +1,76 @@
-{% macro files_to_land(files) %}
-    {#- Of `files` (input_files_found()), the ones base_input_rows_landed must read in
-        this build, each with its landing_key (base_input_file_lines): all of them on a
-        first build or a full refresh; otherwise those whose key is not landed yet. Warns
-        naming every file whose landed rows this build deletes: one re-sent with changes
-        (a new key under a path read before) or no longer read (gone from the folder, or
-        no longer the one chosen). Execute time only.
+{% macro check_input_files() %}
+    {#- The first pre-hook of base_input_rows_landed: stops the build, naming every file
+        (and line) at fault, when an input file cannot be read (input_files_found), or
+        when DuckDB would not write the rows in the order it reads them; logs how many
+        files this build reads, and warns naming each file whose landed rows it replaces
+        or removes. Runs no SQL of its own: the files to read reach the model as data
+        (set_input_files_to_land). Every macro it calls names the models it reads with
+        ref() before it reads them, so the model depends on them at parse time. -#}
+    {%- set files = input_files_found() -%}
+    {%- do assert_reads_keep_file_order() -%}
+    {%- do report_files_to_land(files) -%}
+{% endmacro %}
 
-        Names the models it reads with ref() before anything else, so that the model
-        calling it depends on them at parse time. -#}
+
+{% macro set_input_files_to_land() %}
+    {#- The last pre-hook of base_input_rows_landed: one DuckDB variable,
+        input_files_to_land, that the model's reads take their paths from: `csv` (plain or
+        gzipped) and `parquet`, the reader paths of the files whose rows are not landed
+        yet, in file_index order; `landing_keys`, each file's landing_key by its path.
+        Each list ends with a file of no rows (macros/io/no_rows.*), because DuckDB's
+        readers refuse an empty list. The paths are data a query selects, never SQL. -#}
+    {%- set no_rows = (invocation_args_dict.project_dir or '.') | string ~ '/macros/io/no_rows' -%}
+    set variable input_files_to_land = (
+        with
+
+        files as (
+            select
+                entries.file_index,
+                entries.entry_path,
+                entries.reader_path,
+                entries.file_format,
+                lines.landing_key
+            from {{ ref('base_input_folder_entries') }} as entries
+            inner join {{ ref('base_input_file_lines') }} as lines
+                on entries.file_index = lines.file_index
+        ),
+
+        to_land as (
+            select * from files
+            {%- if is_incremental() %}
+            where landing_key not in (select landing_key from {{ this }})
+            {%- endif %}
+        )
+
+        select {
+            'csv': list_concat(
+                coalesce(list(reader_path order by file_index)
+                    filter (where file_format <> 'parquet'), []),
+                [{{ text_literal(no_rows ~ '.csv') }}]
+            ),
+            'parquet': list_concat(
+                coalesce(list(reader_path order by file_index)
+                    filter (where file_format = 'parquet'), []),
+                [{{ text_literal(no_rows ~ '.parquet') }}]
+            ),
+            'landing_keys': (select map(list(entry_path), list(landing_key)) from files)
+        }
+        from to_land
+    )
+{% endmacro %}
+
+
+{% macro report_files_to_land(files) %}
+    {#- Logs how many of `files` (input_files_found()) base_input_rows_landed reads in
+        this build: all of them on a first build or a full refresh; otherwise those whose
+        landing_key (base_input_file_lines) is not landed yet. Warns naming every file
+        whose landed rows this build deletes: one re-sent with changes (a new key under a
+        path read before) or no longer read (gone from the folder, or no longer the one
+        chosen). Execute time only, before the rows are deleted. -#}
     {%- set file_lines = ref('base_input_file_lines') -%}
     {%- set probes = ref('base_input_file_probes') -%}
     {%- if not execute -%}
-        {{ return([]) }}
+        {{ return(none) }}
     {%- endif -%}
     {%- set keys = {} -%}
     {%- for row in run_query("select file_index, landing_key from " ~ file_lines).rows -%}
@@ -46,14 +105,12 @@
                 ": no longer read (gone from the folder, or no longer the file chosen): the rows read from it before are removed.")) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set to_read = [] -%}
+    {%- set count = namespace(value=0) -%}
     {%- for file in files if keys[file.file_index | int] not in landed -%}
-        {%- do file.update({'landing_key': keys[file.file_index | int]}) -%}
-        {%- do to_read.append(file) -%}
+        {%- set count.value = count.value + 1 -%}
     {%- endfor -%}
-    {%- do log("base_input_rows_landed: " ~ to_read | length ~ " of " ~ files | length
+    {%- do log("base_input_rows_landed: " ~ count.value ~ " of " ~ files | length
         ~ " input files to read, the others' rows already landed", info=True) -%}
-    {{ return(to_read) }}
 {% endmacro %}
 
 

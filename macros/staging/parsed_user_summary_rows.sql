@@ -3,7 +3,8 @@
         name `<column>_text`, beside the `carried` columns) parsed: a value counts only if
         it is written exactly as an integer (parse_integer); a row with any other value
         keeps a quarantine_reason and its values as read. Nothing is dropped. The CTEs
-        `parsed` and `flagged`, and a final select: one set of rules for every engine. -#}
+        `parsed`, `flagged` and `parsed_rows`, the last one the result: one set of rules
+        for every engine. -#}
     {#- a total_spend further from zero than this is refused: no customer spends it, and
         with it a total over 922 million rows always fits in 64 bits (two rows of 9e18
         would overflow any total they are summed into) -#}
@@ -37,7 +38,7 @@ flagged as (
     from parsed
 ),
 
-final as (
+parsed_rows as (
     select
         {%- for column in carried %}
         {{ column }},
@@ -75,8 +76,6 @@ final as (
         end as values_as_read
     from flagged
 )
-
-select * from final
 {%- endmacro %}
 
 

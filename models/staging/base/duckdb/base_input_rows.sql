@@ -5,15 +5,9 @@
 -- The line is counted from the row's place among its file's rows in the landed table:
 -- the file's first row is line 2, under the header. DuckDB's reader skips blank lines,
 -- so a row below blank lines sits that many lines lower (base_input_file_lines has
--- them); blank lines after a file's last row move nothing, and when no file has a blank
--- line between rows this view has no join for them at all.
+-- them); blank lines after a file's last row move nothing.
 
 {{ config(materialized='view') }}
-
-{%- set file_lines = ref('base_input_file_lines') %}
-{%- set blank_lines_between_rows = execute and run_query(
-    "select count(*) from " ~ file_lines
-    ~ " where blank_line_numbers[1] < last_text_line_number").columns[0].values()[0] > 0 %}
 
 with
 
@@ -39,77 +33,62 @@ landed_files as (
     group by landing_key
 ),
 
+-- For each file with blank lines, each blank line as the number of lines that are not
+-- blank above it: the k-th blank line, at line b, has b - k of them. In order.
+blank_line_offsets as (
+    select
+        file_index,
+        list(line_number - blank_lines_so_far order by blank_lines_so_far)
+            as nonblank_lines_above_blanks
+    from (
+        select
+            file_index,
+            unnest(blank_line_numbers) as line_number,
+            generate_subscripts(blank_line_numbers, 1) as blank_lines_so_far
+        from {{ ref('base_input_file_lines') }}
+    )
+    group by file_index
+),
+
 -- each landed file that is read now, with its place among the files read
 file_starts as (
     select
         file_lines.file_index,
         landed_files.landing_key,
-        landed_files.first_row_position
+        landed_files.first_row_position,
+        blank_line_offsets.nonblank_lines_above_blanks
     from landed_files
-    inner join {{ file_lines }} as file_lines
+    inner join {{ ref('base_input_file_lines') }} as file_lines
         on landed_files.landing_key = file_lines.landing_key
+    left join blank_line_offsets on file_lines.file_index = blank_line_offsets.file_index
 ),
 
 numbered as (
     select
         landed.*,
         file_starts.file_index,
+        file_starts.nonblank_lines_above_blanks,
         -- the row's place among the file's lines that are not blank, the header first
         landed.row_position - file_starts.first_row_position + 2 as nonblank_line_number
     from landed
     inner join file_starts on landed.landing_key = file_starts.landing_key
 ),
 
-{%- if blank_lines_between_rows %}
-
-blank_lines as (
-    select
-        file_index,
-        unnest(blank_line_numbers) as line_number
-    from {{ file_lines }}
-),
-
--- below the n-th blank line of a file, rows sit n lines lower than their place among
--- the lines that are not blank: one step per blank line, keyed by how many lines that
--- are not blank come before it
-line_shifts as (
-    select
-        file_index,
-        line_number - blank_lines_so_far as nonblank_lines_before,
-        max(blank_lines_so_far) as blank_lines_before
-    from (
-        select
-            file_index,
-            line_number,
-            row_number() over (partition by file_index order by line_number)
-                as blank_lines_so_far
-        from blank_lines
-    )
-    group by file_index, line_number - blank_lines_so_far
-),
-
+-- A row sits one line lower for every blank line above it: every blank line with fewer
+-- lines that are not blank above it than the row's place n. That count is the place of
+-- n - 0.5 among those numbers, sorted, less one.
 placed as (
     select
-        numbered.*,
-        numbered.nonblank_line_number
-        + coalesce(line_shifts.blank_lines_before, 0) as source_line_number
-    from numbered
-    asof left join line_shifts
-        on
-            numbered.file_index = line_shifts.file_index
-            and numbered.nonblank_line_number > line_shifts.nonblank_lines_before
-),
-
-{%- else %}
-
-placed as (
-    select
-        *,
-        nonblank_line_number as source_line_number
+        * exclude (nonblank_lines_above_blanks),
+        case
+            when nonblank_lines_above_blanks is null then nonblank_line_number
+            else nonblank_line_number - 1 + list_position(
+                list_sort(list_append(nonblank_lines_above_blanks, nonblank_line_number - 0.5)),
+                nonblank_line_number - 0.5
+            )
+        end as source_line_number
     from numbered
 ),
-
-{%- endif %}
 
 {{ input_rows_with_their_files('placed', 'files') }}
 

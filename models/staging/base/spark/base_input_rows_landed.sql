@@ -56,3 +56,5 @@ unioned as (
 ),
 
 {{ parsed_user_summary_rows('unioned', ['file_index', 'source_line_number']) }}
+
+select * from parsed_rows
