@@ -377,7 +377,7 @@ CORPUS: dict[str, tuple] = {
     "blank_value": (set_superseded("delta1", "loyalty_credits", ""),
                     FailingTest("no_input_row_quarantined", 1)),
     "negative_amount": (set_superseded("delta0", "total_spend", "-50"),
-                        FailingTest("value_within_range_recon_delta_rows_total_spend__0", 1)),
+                        FailingTest("accepted_range_recon_delta_rows_total_spend__0", 1)),
     "same_user_twice_in_a_file": (
         append_line("delta1", lambda f: lines(f["delta1"])[superseded_line(f, "delta1") - 1]),
         FailingTest("one_row_per_user_per_delta_file", 2)),

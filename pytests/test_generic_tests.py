@@ -22,7 +22,7 @@ PROJECT_DIR = REPO_DIR / "integration_tests"
 GENERIC_TESTS = [
     "every_row_satisfies",
     "one_row_per",
-    "value_within_range",
+    "accepted_range",
 ]
 
 # Every data test in integration_tests and how many rows it must return. The
@@ -33,13 +33,15 @@ EXPECTED_ROWS = {
     "every_row_satisfies__pass__or_expression_is_wrapped": 0,
     "every_row_satisfies__fail__false_and_null_rows": 4,
     "every_row_satisfies__fail__null_safe_expression": 1,
-    "value_within_range__pass__min_and_max": 0,
-    "value_within_range__pass__min_only": 0,
-    "value_within_range__pass__max_only": 0,
-    "value_within_range__fail__min_and_max": 4,
-    "value_within_range__fail__min_only": 2,
-    "value_within_range__fail__max_only": 2,
-    "value_within_range__fail__negative_min_is_inclusive": 1,
+    "accepted_range__pass__min_and_max": 0,
+    "accepted_range__pass__min_only": 0,
+    "accepted_range__pass__max_only": 0,
+    "accepted_range__fail__min_and_max": 4,
+    "accepted_range__fail__min_only": 2,
+    "accepted_range__fail__max_only": 2,
+    "accepted_range__fail__negative_min_is_inclusive": 1,
+    "accepted_range__fail__exclusive": 6,
+    "accepted_range__fail__no_bound_accepts_every_row": 0,
     "one_row_per__pass__two_columns": 0,
     "one_row_per__pass__unique_column": 0,
     "one_row_per__fail__every_duplicated_row": 7,
@@ -54,7 +56,7 @@ class Node(NamedTuple):
     # What dbt reports: 0 for a test that passed, also one that returned K rows it
     # was configured to accept; the stored failures table has the real count.
     failures: int | None
-    # For a generic test: its macro as "namespace.name", e.g. "reconcile.value_within_range".
+    # For a generic test: its macro as "namespace.name", e.g. "reconcile.accepted_range".
     generic_test: str | None
     relation: str | None
 
@@ -192,14 +194,16 @@ def test_every_row_satisfies_returns_false_and_null_rows(suite: Run) -> None:
     assert rows == [(2, 7, 2), (3, None, 4), (4, 2, None), (5, None, None)]
 
 
-def test_value_within_range_returns_rows_outside_the_bounds(suite: Run) -> None:
+def test_accepted_range_returns_rows_outside_the_bounds(suite: Run) -> None:
     def returned(test_name: str) -> list[tuple]:
         return suite.stored_failures(test_name, "id, score")
 
-    assert returned("value_within_range__fail__min_and_max") == [(1, -5), (2, -1), (6, 11), (7, 20)]
-    assert returned("value_within_range__fail__min_only") == [(1, -5), (2, -1)]
-    assert returned("value_within_range__fail__max_only") == [(6, 11), (7, 20)]
-    assert returned("value_within_range__fail__negative_min_is_inclusive") == [(1, -5)]
+    assert returned("accepted_range__fail__min_and_max") == [(1, -5), (2, -1), (6, 11), (7, 20)]
+    assert returned("accepted_range__fail__min_only") == [(1, -5), (2, -1)]
+    assert returned("accepted_range__fail__max_only") == [(6, 11), (7, 20)]
+    assert returned("accepted_range__fail__negative_min_is_inclusive") == [(1, -5)]
+    assert returned("accepted_range__fail__exclusive") == [
+        (1, -5), (2, -1), (3, 0), (5, 10), (6, 11), (7, 20)]
 
 
 def test_unique_combination_returns_every_row_of_a_shared_combination(suite: Run) -> None:
@@ -240,28 +244,6 @@ def run_scratch(
     project = scratch_project(tmp_path, seeds, properties)
     assert dbt("deps", project, tmp_path).success
     return dbt(command, project, tmp_path)
-
-
-def test_value_within_range_without_bounds_is_a_compile_error(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    run = run_scratch(
-        monkeypatch,
-        tmp_path,
-        {"scores": "id,score\n1,5\n"},
-        """
-        version: 2
-        seeds:
-          - name: scores
-            columns:
-              - name: score
-                data_tests:
-                  - reconcile.value_within_range
-        """,
-        command="parse",
-    )
-    assert not run.success
-    assert "value_within_range needs min_value or max_value" in str(run.exception)
 
 
 def test_one_row_per_with_columns_named_like_its_own_ctes(
