@@ -16,9 +16,11 @@
     {#- The last pre-hook of base_input_rows_landed: one DuckDB variable,
         input_files_to_land, that the model's reads take their paths from: `csv` (plain or
         gzipped) and `parquet`, the reader paths of the files whose rows are not landed
-        yet, in file_index order; `landing_keys`, each file's landing_key by its path.
-        Each list ends with a file of no rows (macros/io/no_rows.*), because DuckDB's
-        readers refuse an empty list. The paths are data a query selects, never SQL. -#}
+        yet, in file_index order; `landing_keys`, each file's landing_key by its path;
+        `csv_layouts`, each CSV file's place of every column in its header (the columns
+        may come in any order). Each list ends with a file of no rows
+        (macros/io/no_rows.*), because DuckDB's readers refuse an empty list. The paths
+        are data a query selects, never SQL. -#}
     {%- set no_rows = (invocation_args_dict.project_dir or '.') | string ~ '/macros/io/no_rows' -%}
     set variable input_files_to_land = (
         with
@@ -29,7 +31,13 @@
                 entries.entry_path,
                 entries.reader_path,
                 entries.file_format,
-                lines.landing_key
+                lines.landing_key,
+                {
+                    {%- for column in user_summary_columns() %}
+                    '{{ column }}': list_position(lines.header_columns, '{{ column }}')
+                    {{- "," if not loop.last }}
+                    {%- endfor %}
+                } as layout
             from {{ ref('base_input_folder_entries') }} as entries
             inner join {{ ref('base_input_file_lines') }} as lines
                 on entries.file_index = lines.file_index
@@ -53,7 +61,11 @@
                     filter (where file_format = 'parquet'), []),
                 [{{ text_literal(no_rows ~ '.parquet') }}]
             ),
-            'landing_keys': (select map(list(entry_path), list(landing_key)) from files)
+            'landing_keys': (select map(list(entry_path), list(landing_key)) from files),
+            'csv_layouts': (
+                select map(list(entry_path), list(layout)) from files
+                where file_format <> 'parquet'
+            )
         }
         from to_land
     )

@@ -9,8 +9,9 @@
 -- every file can be read (a missing summary, a file that cannot be decoded or a header
 -- that is not the expected one stops the build naming the file), remove the rows of the
 -- files no longer read, and put the paths of the files to read now in the variables
--- this query reads: every CSV file (plain or gzipped) in one read, every Parquet file in
--- another, each file's columns matched by name.
+-- this query reads: every CSV file (plain or gzipped) in one read, in a fixed dialect
+-- (so a line with too many or too few fields stops the build naming it), every Parquet
+-- file in another; each file's columns are matched by the names in its header.
 -- Incremental: a build reads only the files whose landing_key is not here yet (a new
 -- file, or one re-sent with changes) and appends their rows; rows are only ever
 -- appended and deleted a whole file at a time, so each file's rows stay together and in
@@ -33,15 +34,27 @@ with
 csv_rows as (
     select * from read_csv(
         getvariable('input_files_to_land').csv,
+        auto_detect = false,
         header = true,
         delim = ',',
         quote = '"',
         escape = '"',
-        comment = '',
-        all_varchar = true,
-        union_by_name = true,
+        columns = {
+            {%- for column in user_summary_columns() %}
+            'field_{{ loop.index }}': 'varchar'{{ "," if not loop.last }}
+            {%- endfor %}
+        },
         filename = true
     )
+),
+
+-- each CSV row with its file's landing_key and the place of each column in its header
+csv_rows_keyed as (
+    select
+        *,
+        getvariable('input_files_to_land').landing_keys[filename] as landing_key,
+        getvariable('input_files_to_land').csv_layouts[filename] as layout
+    from csv_rows
 ),
 
 parquet_rows as (
@@ -53,12 +66,17 @@ parquet_rows as (
 ),
 
 unioned as (
+    -- each field under its column's name, by its place in its file's header
     select
         {%- for column in user_summary_columns() %}
-        {{ column }} as {{ column }}_text,
+        case layout.{{ column }}
+            {%- for place in range(1, user_summary_columns() | length + 1) %}
+            when {{ place }} then field_{{ place }}
+            {%- endfor %}
+        end as {{ column }}_text,
         {%- endfor %}
-        getvariable('input_files_to_land').landing_keys[filename] as landing_key
-    from csv_rows
+        landing_key
+    from csv_rows_keyed
     union all
     select
         {%- for column in user_summary_columns() %}

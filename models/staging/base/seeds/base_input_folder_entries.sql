@@ -43,7 +43,8 @@ final as (
         source_file,
         file_number,
         cast(null as varchar) as not_read_reason,
-        cast(null as varchar) as reader_path,
+        -- the path as DuckDB's readers take it, naming this one file: [, * and ? bracketed
+        regexp_replace(entry_path, '([\[*?])', '[\1]', 'g') as reader_path,
         -- the deltas in drop order, then the platform's summary, then the client's
         row_number() over (
             order by
