@@ -14,24 +14,24 @@
 -- user's partition, an aggregate over the same partition, not a second ordering. Only
 -- the columns the ranking and the replay need are carried through it; the file's name
 -- is added downstream from its position.
--- Incremental where the input is landed incrementally (DuckDB): a build where delta files
--- only arrive after the ones ranked before ranks again only the users the new files hold
--- (every row of each, from every file), deleting their earlier rows first; any other
--- change to the delta files ranks every user again, and the log says why
--- (macros/reconciliation/ranking_increment.sql). A ranking is a function of the user's
--- rows alone, so a user no new file holds keeps the rows, ranks and flags it had.
+-- Incremental on DuckDB, by dbt's delete+insert on user_id: where delta files only
+-- arrive after the ones ranked before, a build ranks again only the users the new files
+-- hold (every row of each, from every file), replacing their rows; any other change to
+-- the delta files ranks every user again (int_delta_ranking_plan says which and why, the
+-- build's log words it). A ranking is a function of the user's rows alone, so a user no
+-- new file holds keeps the rows, ranks and flags it had. int_delta_files_ranked records
+-- the files ranked, for the next build.
 
 {{ config(
     materialized='incremental' if target.type == 'duckdb' else 'table',
-    incremental_strategy='append',
+    incremental_strategy='delete+insert',
+    unique_key='user_id',
     on_schema_change='fail',
-    pre_hook="{{ delete_versions_ranked_again() }}",
-    post_hook="{{ record_ranked_delta_files() }}",
+    pre_hook="{{ start_ranking_over() }}",
 ) }}
 
 {#- the order rows arrived in, as one number: file first, then line -#}
 {%- set arrival_order = "file_position * 4294967296 + source_line_number" %}
-{%- set plan = delta_ranking_plan(say=true) %}
 
 with
 
@@ -39,15 +39,25 @@ deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
 
+{%- if target.type == 'duckdb' %}
+
+plan as (
+    select * from {{ ref('int_delta_ranking_plan') }}
+),
+{%- endif %}
+
 deltas_to_rank as (
     select * from deltas
-    {%- if not plan.everyone %}
-    -- an incremental build: every row of the users the delta files not ranked before hold
-    -- (file_position in (null) when no file is new)
+    {%- if is_incremental() %}
+    -- every row, when the plan starts over; else every row of the users the delta files
+    -- not ranked before hold
     where
-        user_id in (
+        (select plan.starts_over_because from plan) is not null
+        or user_id in (
             select new_rows.user_id from deltas as new_rows
-            where new_rows.file_position in ({{ plan.new_positions | join(', ') or 'null' }})
+            where new_rows.file_position in (
+                select unnest(plan.new_file_positions) from plan
+            )
         )
     {%- endif %}
 ),
