@@ -3,9 +3,6 @@
     (cardinality, array_contains, max_by, bool_or, qualify, filter (where ...)). -#}
 
 {% macro ordered_list(expression, order_by, where=none) %}
-    {#- An aggregate: the expression's values as a list, in the order of `order_by` (one
-        column), leaving out nulls and the rows `where` rejects; null when none is left,
-        on both engines. -#}
     {{ return(adapter.dispatch('ordered_list', 'reconcile')(expression, order_by, where)) }}
 {% endmacro %}
 
@@ -15,8 +12,6 @@
 {%- endmacro %}
 
 {% macro spark__ordered_list(expression, order_by, where) -%}
-    {#- collect_list of (order, value) pairs, sorted, the values kept; an empty result
-        is null, as DuckDB's list() gives over no row -#}
     nullif(
         transform(
             array_sort(collect_list(
@@ -31,8 +26,6 @@
 
 
 {% macro ordered_string_agg(expression, separator, order_by) %}
-    {#- An aggregate: the expression's values joined by `separator` in the order of
-        `order_by`, nulls left out; null when none is left. -#}
     {{ return(adapter.dispatch('ordered_string_agg', 'reconcile')(expression, separator, order_by)) }}
 {% endmacro %}
 
@@ -46,8 +39,6 @@
 
 
 {% macro list_item(list, position) %}
-    {#- The item at `position` of a list, counting from 1; null past its end or for a
-        null position. -#}
     {{ return(adapter.dispatch('list_item', 'reconcile')(list, position)) }}
 {% endmacro %}
 
@@ -61,8 +52,6 @@
 
 
 {% macro list_position_of(list, value) %}
-    {#- Where `value` first stands in the list, counting from 1; null when it is not in
-        it. -#}
     {{ return(adapter.dispatch('list_position_of', 'reconcile')(list, value)) }}
 {% endmacro %}
 
@@ -76,8 +65,6 @@
 
 
 {% macro list_type(item_type) %}
-    {#- The type of a list of `item_type` (a type both engines name alike: bigint,
-        varchar, boolean). -#}
     {{ return(adapter.dispatch('list_type', 'reconcile')(item_type)) }}
 {% endmacro %}
 
@@ -91,9 +78,6 @@
 
 
 {% macro unnested_in_step(lists) %}
-    {#- Select-list items that unnest several lists of one row side by side, the n-th
-        items together, one output row per position: `lists` maps each output column to
-        its list. -#}
     {{ return(adapter.dispatch('unnested_in_step', 'reconcile')(lists)) }}
 {% endmacro %}
 
@@ -109,8 +93,6 @@
 
 
 {% macro split_on_character(text, character) %}
-    {#- The text's parts between each `character` (one character, not ^ ] \ or -), as a
-        list. -#}
     {{ return(adapter.dispatch('split_on_character', 'reconcile')(text, character)) }}
 {% endmacro %}
 
@@ -119,6 +101,5 @@
 {%- endmacro %}
 
 {% macro spark__split_on_character(text, character) -%}
-    {#- split takes a regular expression: the character as a class of one -#}
     split({{ text }}, {{ text_literal('[' ~ character ~ ']') }})
 {%- endmacro %}

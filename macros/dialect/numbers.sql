@@ -1,6 +1,4 @@
 {% macro wide_integer_type() %}
-    {#- An integer type wide enough for three 32-bit fields side by side (the dedup order
-        keys, replay_order_key): DuckDB's 128-bit hugeint, Spark's decimal(38, 0). -#}
     {{ return(adapter.dispatch('wide_integer_type', 'reconcile')()) }}
 {% endmacro %}
 
@@ -14,7 +12,6 @@
 
 
 {% macro integer_divide(dividend, divisor) %}
-    {#- The integer quotient, rounded toward minus infinity for positive divisors. -#}
     {{ return(adapter.dispatch('integer_divide', 'reconcile')(dividend, divisor)) }}
 {% endmacro %}
 

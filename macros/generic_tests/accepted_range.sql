@@ -1,8 +1,4 @@
 {% test accepted_range(model, column_name, min_value=none, max_value=none, inclusive=true) %}
-    {#- dbt-utils' accepted_range: every value lies between min_value and max_value, the
-        bounds themselves accepted unless inclusive is false; fails with the rows
-        outside. Either bound may be left out (with neither, every row passes, as in
-        dbt-utils). Nulls are not_null's business. -#}
 with
 
 validation_errors as (

@@ -1,7 +1,4 @@
 {% test one_row_per(model, key_columns) %}
-    {#- No two rows share the key (nulls compare equal, as in group by); fails with every
-        row whose key is shared: all of them, not one per key as dbt-utils'
-        unique_combination_of_columns returns, so each keeps its file and line. -#}
 with
 
 tested as (

@@ -4,10 +4,6 @@
     recorded like one that passes. -#}
 
 {% macro record_run_history(results) %}
-    {#- Appends this build's row to recon_run_history (its verdict as recon_summary holds
-        it, when this build wrote recon_summary, and how its data tests ended) and one row
-        per delta file to recon_file_history (when this build wrote recon_delta_files).
-        A build or run that did not select recon_summary records nothing, and says so. -#}
     {%- if not execute or flags.WHICH not in ('build', 'run') %}{{ return('') }}{% endif %}
     {%- set verdict_columns = [
         'delta_files', 'delta_rows', 'expected_rows', 'platform_rows', 'client_rows',
@@ -133,8 +129,6 @@
 {% endmacro %}
 
 {% macro refuse_history_reset_without_full_refresh() %}
-    {#- at execute time, with this invocation's flags (a parsed manifest may be reused
-        across invocations that differ only in --full-refresh) -#}
     {%- if execute and var('reset_run_history', false) and not flags.FULL_REFRESH -%}
         {{ exceptions.raise_compiler_error(
             "The var reset_run_history starts the run history over only with --full-refresh:"

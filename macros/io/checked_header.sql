@@ -1,9 +1,4 @@
 {% macro checked_header(file) %}
-    {#- What is wrong with a file's header, as a list of messages naming the file and
-        line 1 (an empty file, a blank first line, a missing, extra, renamed or repeated
-        column); empty when its columns are exactly the expected ones, in any order.
-        `file` is a row of input_files_found(); a byte-order mark and CRLF line endings
-        are fine. -#}
     {%- set header = file.header_columns -%}
     {%- set expected = user_summary_columns() -%}
     {%- set problems = [] -%}

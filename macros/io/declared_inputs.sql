@@ -1,10 +1,4 @@
 {% macro declared_inputs() %}
-    {#- The inputs as the source client_exports declares them (models/staging/_sources.yml):
-        a dict of its folder (a relative one taken from the project's folder) and, per
-        table, the file name or name pattern. Each table is
-        named with source(), so the model that calls this depends on it in dbt's lineage.
-        The values are text from outside the project: they reach SQL only through
-        text_literal. Empty at parse time, when dbt's graph holds no declaration yet. -#}
     {%- set tables = ['delta_files', 'platform_user_summary', 'client_user_summary'] -%}
     {%- for table in tables -%}
         {%- do source('client_exports', table) -%}

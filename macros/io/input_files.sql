@@ -1,15 +1,4 @@
 {% macro input_files_found() %}
-    {#- The input files this build reads, in file_index order (the deltas in drop order,
-        then the platform's summary, then the client's), each a dict of its row in
-        base_input_folder_entries and base_input_file_lines. Execute time only.
-
-        Stops the build, naming every file (and line) at fault, when what must be read
-        cannot be: no such folder, a summary missing or not readable, no delta file, a
-        file the reader cannot decode, a header that is not the expected one. Warns,
-        naming each, about every other entry of the folder that is not read.
-
-        Names the three models it reads with ref() before anything else, so that the
-        model calling it depends on them at parse time, when nothing is read. -#}
     {%- set folder = ref('base_input_folder') -%}
     {%- set folder_entries = ref('base_input_folder_entries') -%}
     {%- set file_lines = ref('base_input_file_lines') -%}

@@ -1,9 +1,4 @@
 {% macro input_seeds() %}
-    {#- The seeds a build with no input_dir reads on DuckDB (the shipped replica, seeds/),
-        as [{'name', 'kind', 'path'}]: the delta seeds the var delta_seeds names, then the
-        platform's summary and the client's export, the seeds named like the vars
-        platform_summary_file and client_summary_file without .csv. Declared, not found:
-        when dbt parses a model, its refs must be known, and no listing is. -#}
     {%- if execute and var('input_dir') -%}
         {#- dbt decides which models read the inputs from dbt_project.yml before it reads
             the vars there: an input_dir set only there would read the seeds. (dbt parses

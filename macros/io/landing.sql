@@ -1,11 +1,4 @@
 {% macro check_input_files() %}
-    {#- The first pre-hook of base_input_rows_landed: stops the build, naming every file
-        (and line) at fault, when an input file cannot be read (input_files_found), or
-        when DuckDB would not write the rows in the order it reads them; logs how many
-        files this build reads, and warns naming each file whose landed rows it replaces
-        or removes. Runs no SQL of its own: the files to read reach the model as data
-        (set_input_files_to_land). Every macro it calls names the models it reads with
-        ref() before it reads them, so the model depends on them at parse time. -#}
     {%- set files = input_files_found() -%}
     {%- do assert_reads_keep_file_order() -%}
     {%- do report_files_to_land(files) -%}
@@ -13,14 +6,6 @@
 
 
 {% macro set_input_files_to_land() %}
-    {#- The last pre-hook of base_input_rows_landed: one DuckDB variable,
-        input_files_to_land, that the model's reads take their paths from: `csv` (plain or
-        gzipped) and `parquet`, the reader paths of the files whose rows are not landed
-        yet, in file_index order; `landing_keys`, each file's landing_key by its path;
-        `csv_layouts`, each CSV file's place of every column in its header (the columns
-        may come in any order). Each list ends with a file of no rows
-        (macros/io/no_rows.*), because DuckDB's readers refuse an empty list. The paths
-        are data a query selects, never SQL. -#}
     {%- set no_rows = (invocation_args_dict.project_dir or '.') | string ~ '/macros/io/no_rows' -%}
     set variable input_files_to_land = (
         with
@@ -73,12 +58,6 @@
 
 
 {% macro report_files_to_land(files) %}
-    {#- Logs how many of `files` (input_files_found()) base_input_rows_landed reads in
-        this build: all of them on a first build or a full refresh; otherwise those whose
-        landing_key (base_input_file_lines) is not landed yet. Warns naming every file
-        whose landed rows this build deletes: one re-sent with changes (a new key under a
-        path read before) or no longer read (gone from the folder, or no longer the one
-        chosen). Execute time only, before the rows are deleted. -#}
     {%- set file_lines = ref('base_input_file_lines') -%}
     {%- set probes = ref('base_input_file_probes') -%}
     {%- if not execute -%}
@@ -127,9 +106,6 @@
 
 
 {% macro delete_input_rows_no_longer_read() %}
-    {#- The pre-hook of base_input_rows_landed on an incremental build: deletes the rows
-        of every landed file that is not read now (changed, gone, or no longer chosen),
-        before the new files' rows are appended. files_to_land names them. -#}
     {%- if is_incremental() -%}
         delete from {{ this }}
         where landing_key not in (
@@ -141,9 +117,6 @@
 
 
 {% macro delete_failed_probes() %}
-    {#- The pre-hook of base_input_file_probes on an incremental build: deletes every probe
-        that ended in a read_error, so that its file is probed again rather than failing
-        every build until it changes. -#}
     {%- if is_incremental() -%}
         delete from {{ this }} where read_error is not null
     {%- endif -%}
@@ -151,11 +124,6 @@
 
 
 {% macro drop_python_increment_tables() %}
-    {#- The post-hook of the incremental Python model base_input_file_probes: dbt-duckdb
-        1.11.1 writes a Python model's new rows to a real table beside the target, named
-        <model>__dbt_tmp<time> (py_write_table does not honour `temporary`), and never
-        drops it, so every build would leave one behind. Drops every such table of this
-        model. -#}
     {%- if execute -%}
         {%- set leftovers = run_query(
             "select table_catalog, table_schema, table_name from information_schema.tables"

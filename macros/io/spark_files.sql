@@ -1,7 +1,4 @@
 {% macro glob_regex(pattern) %}
-    {#- A file name pattern (*, ?, [abc], [!abc]) as an anchored regular expression, as
-        Python's fnmatch reads it, every other character literal: what the Spark listing
-        matches names with, so the engines agree on which files a pattern names. -#}
     {%- set parts = [] -%}
     {%- set state = {'i': 0} -%}
     {%- for _ in range(pattern | length) if state.i < pattern | length -%}
@@ -28,11 +25,6 @@
 
 
 {% macro spark_file_view(name, path, file_format, options={}) %}
-    {#- Creates (execute time) a temporary view `name` over one file or folder with Spark's
-        own reader: `text` (every physical line) for CSV and gzipped CSV, `parquet`, or
-        `binaryFile` (a listing). The path reaches Spark as a quoted literal, read as that
-        one path: never expanded as a pattern (__globPaths__ off), so [, *, ? and { in a
-        name are only characters. Returns the view's name. -#}
     {%- set source = {'csv': 'text', 'csv.gz': 'text'}.get(file_format, file_format) -%}
     {%- if execute -%}
         {%- set spelled = [] -%}
@@ -48,8 +40,6 @@
 
 
 {% macro normalized_path(path) %}
-    {#- A local path with its `.` and `..` parts resolved and no trailing slash, as Spark
-        lists the files under it (a URI with a scheme is returned as given). -#}
     {%- if ':' in path.split('/')[0] -%}
         {{ return(path.rstrip('/')) }}
     {%- endif -%}

@@ -1,7 +1,4 @@
 {% macro spark_files_to_read() %}
-    {#- The files base_input_folder_entries found to read, each a dict of its row, in
-        file_index order; each with `view`, the temporary view Spark reads it through
-        (spark_file_view). Execute time only: empty at parse time. -#}
     {%- set entries = ref('base_input_folder_entries') -%}
     {%- if not execute -%}
         {{ return([]) }}

@@ -65,8 +65,6 @@
 
 
 {% macro ctes_of(sql) %}
-    {#- A model's compiled SQL as {'ctes': [{'name', 'body'}], 'main': the final select},
-        its top-level CTEs found as the house style writes them (see table_in_steps). -#}
     {%- set lines = sql.split('\n') -%}
     {%- set ctes = [] -%}
     {%- set state = {'name': none, 'body': [], 'main': [], 'in_with': false} -%}

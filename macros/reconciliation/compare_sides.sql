@@ -1,9 +1,4 @@
 {% macro compare_sides(name, reference, compared) %}
-    {#- Three columns comparing two sides of int_user_comparisons, named <name>_...:
-        the status (match, value_mismatch, missing:
-        only the reference has the user, extra: only the compared side has it, null:
-        neither has it), the columns that differ, and the spend difference, reference
-        minus compared (a missing row counts as 0 spend). -#}
     case
         when not has_{{ reference }}_row and not has_{{ compared }}_row then null
         when not has_{{ compared }}_row then 'missing'

@@ -1,8 +1,4 @@
 {% macro replay_order_key(dedup_rule, batch_id, file_position, line_number) %}
-    {#- A delta row's place in a dedup rule's order, as one number (a fixed-size aggregate
-        state, so an arg_max over it spills): by the largest batch_id, then the later file,
-        then the later line; or, for dedup_rule 'last_arrival', by file then line.
-        dedup_rule is a SQL expression (a column or a quoted literal). -#}
     case {{ dedup_rule }}
         when 'last_arrival'
             then cast({{ file_position }} as {{ wide_integer_type() }}) * 4294967296 + {{ line_number }}
@@ -14,11 +10,6 @@
 {%- endmacro %}
 
 {% macro picked_row_outcomes(picked_fingerprint, prefix='') %}
-    {#- How a replay that picks each user's row by fingerprint fares against the platform's
-        table: the measures of replay_outcomes, over rows with is_in_deltas,
-        has_platform_row and platform_fingerprint (a user the replay delivers no row of
-        has a null pick). users_right: the platform holds just the row picked, or, none
-        picked, holds none. -#}
     count(*) as {{ prefix }}users_total,
     count(
         case
@@ -37,9 +28,6 @@
 {%- endmacro %}
 
 {% macro files_at_fault(file_statuses) %}
-    {#- Per dedup_rule of file_statuses (dedup_rule, file_position, source_file,
-        last_line_number, status, cut_after_line): the files not loaded and those cut
-        short, as lists in file order and in words, and the hypothesis they make. -#}
     select
         dedup_rule,
         count(case when status = 'not_loaded' then 1 end) as files_not_loaded_count,

@@ -1,8 +1,4 @@
 {% macro start_ranking_over() %}
-    {#- The pre-hook of int_delta_versions_ranked on an incremental build: logs what the
-        build ranks (log_delta_ranking_plan) and, where int_delta_ranking_plan starts
-        over, deletes every row, so that users no delta file holds any more go too;
-        dbt's delete+insert then replaces the rows of every user ranked. -#}
     {%- if is_incremental() %}
     {%- do log_delta_ranking_plan() %}
     delete from {{ this }}
@@ -15,7 +11,6 @@
 
 
 {% macro delta_ranking_reasons() %}
-    {#- int_delta_ranking_plan.starts_over_because, in the build log's words. -#}
     {{ return({
         'first_build_or_full_refresh': 'a first build or a full refresh',
         'no_record_of_files_ranked': 'no record of the delta files ranked before',
@@ -24,9 +19,6 @@
 
 
 {% macro log_delta_ranking_plan() %}
-    {#- Logs int_delta_ranking_plan in words: every user ranked again, and why, or the
-        new delta files whose users are ranked. Execute time only; runs no SQL of the
-        model's. -#}
     {%- set plan = ref('int_delta_ranking_plan') %}
     {%- if not execute %}{{ return('') }}{% endif %}
     {%- set row = run_query("select *, array_to_string(new_files, ', ') as new_files_named,"

@@ -1,10 +1,4 @@
 {% macro parsed_user_summary_rows(unioned, carried) %}
-    {#- The rows of `unioned` (a CTE of every input row, each column as text under the
-        name `<column>_text`, beside the `carried` columns) parsed: a value counts only if
-        it is written exactly as an integer (parse_integer); a row with any other value
-        keeps a quarantine_reason and its values as read. Nothing is dropped. The CTEs
-        `parsed`, `flagged` and `parsed_rows`, the last one the result: one set of rules
-        for every engine. -#}
     {#- a total_spend further from zero than this is refused: no customer spends it, and
         with it a total over 922 million rows always fits in 64 bits (two rows of 9e18
         would overflow any total they are summed into) -#}
@@ -80,10 +74,6 @@ parsed_rows as (
 
 
 {% macro input_rows_with_their_files(placed, files) %}
-    {#- The final CTE of base_input_rows on every engine: each row of `placed` (a row of
-        base_input_rows_landed with its source_line_number) with its file's name, kind and
-        place in the drop order (`files`: the files read), and a quarantined row's values
-        as read, one column each. -#}
 final as (
     select
         {{ files }}.input_kind,
