@@ -271,3 +271,18 @@ def test_every_dbt_command_works_on_a_fresh_clone(tmp_path: Path) -> None:
         assert result.success, (name, result.exception)
         compiled = tmp_path / name / "target" / "compiled" / "reconcile" / "models"
         assert (compiled / "intermediate" / "int_delta_versions_ranked.sql").exists(), name
+
+
+def test_the_architecture_picture_draws_every_model_and_only_models(
+    manifest: dict, folder_manifest: dict, tmp_path: Path
+) -> None:
+    """ARCHITECTURE.md's picture names every model dbt lists, on each way in (the seeds, a
+    folder on DuckDB, a folder on Spark), and names no model that is not one."""
+    text = (PROJECT_DIR / "ARCHITECTURE.md").read_text()
+    picture = text.split("```mermaid", 1)[1].split("```", 1)[0]
+    drawn = set(re.findall(r"\b((?:base|stg|int|recon)_\w+)", picture))
+    models = set()
+    for parsed in (manifest, folder_manifest, parse(tmp_path, "spark")):
+        models |= set(own_nodes(parsed, "model"))
+    assert sorted(models - drawn) == [], "models the picture leaves out"
+    assert sorted(drawn - models) == [], "names in the picture that are no model"
