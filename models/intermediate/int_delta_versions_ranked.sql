@@ -32,6 +32,8 @@
 
 {#- the order rows arrived in, as one number: file first, then line -#}
 {%- set arrival_order = "file_position * 4294967296 + source_line_number" %}
+{#- what an incremental build ranks (DuckDB's only), named when dbt parses the model -#}
+{%- set plan = ref('int_delta_ranking_plan') if target.type == 'duckdb' %}
 
 with
 
@@ -39,24 +41,17 @@ deltas as (
     select * from {{ ref('stg_deltas') }}
 ),
 
-{%- if target.type == 'duckdb' %}
-
-plan as (
-    select * from {{ ref('int_delta_ranking_plan') }}
-),
-{%- endif %}
-
 deltas_to_rank as (
     select * from deltas
     {%- if is_incremental() %}
     -- every row, when the plan starts over; else every row of the users the delta files
     -- not ranked before hold
     where
-        (select plan.starts_over_because from plan) is not null
+        (select plan.starts_over_because from {{ plan }} as plan) is not null
         or user_id in (
             select new_rows.user_id from deltas as new_rows
             where new_rows.file_position in (
-                select unnest(plan.new_file_positions) from plan
+                select unnest(plan.new_file_positions) from {{ plan }} as plan
             )
         )
     {%- endif %}

@@ -69,14 +69,14 @@ unioned as (
     -- each field under its column's name, by its place in its file's header
     select
         {%- for column in user_summary_columns() %}
-        case layout.{{ column }}
+        case struct_extract(csv_row.layout, '{{ column }}')
             {%- for place in range(1, user_summary_columns() | length + 1) %}
-            when {{ place }} then field_{{ place }}
+            when {{ place }} then csv_row.field_{{ place }}
             {%- endfor %}
         end as {{ column }}_text,
         {%- endfor %}
-        landing_key
-    from csv_rows_keyed
+        csv_row.landing_key
+    from csv_rows_keyed as csv_row
     union all
     select
         {%- for column in user_summary_columns() %}
