@@ -1,11 +1,9 @@
--- Every entry of the input folder, one row each, as Spark's file source lists it (the
--- same columns and rules as the DuckDB build's Python model): either an input file to
--- read, or listed with the reason it is not read. The folder is listed with Spark's
--- `binaryFile` source, which reads no content: on a lake (s3a://, abfss://, hdfs://) as
--- on a local disk. What it cannot see, it cannot list (docs/spark.md): names that
--- Hadoop treats as hidden (starting with `.` or `_`), empty subfolders, and whether an
--- entry is a link, a FIFO or a device. A folder that does not exist stops the build with
--- Spark's PATH_NOT_FOUND naming it.
+-- Every entry of the input folder, one row each, in the DuckDB build's columns and by its
+-- rules: an input file to read, or listed with why it is not read. Listed by Spark's
+-- `binaryFile` source, which reads no content, on a lake (s3a://, hdfs://) as on a disk;
+-- it cannot see names Hadoop hides (starting with `.` or `_`), empty subfolders, or
+-- whether an entry is a link or a FIFO (docs/spark.md). A folder that does not exist
+-- stops the build with Spark's PATH_NOT_FOUND naming it.
 
 {%- set folder_settings = ref('base_input_folder') %}
 {%- set settings = execute and run_query("select * from " ~ folder_settings).rows[0] %}
@@ -15,29 +13,22 @@
 
 with
 
+-- each file under the folder, by its path from there
 listed as (
     select
-        regexp_replace(path, '^file:', '') as file_path,
+        substring(regexp_replace(path, '^file:', ''), {{ folder | length + 2 }}) as relative_path,
         length as size_bytes
     from {{ listing }}
 ),
 
 -- a file under a subfolder is listed as that subfolder, once
-relative as (
-    select
-        file_path,
-        size_bytes,
-        substring(file_path, {{ folder | length + 2 }}) as relative_path
-    from listed
-),
-
 entries as (
     select
         split(relative_path, '/')[0] as entry_name,
         case when count(*) = 1 and max(relative_path) not like '%/%' then 'file' else 'folder' end
             as entry_type,
         max(case when relative_path not like '%/%' then size_bytes end) as size_bytes
-    from relative
+    from listed
     group by split(relative_path, '/')[0]
 ),
 
@@ -114,6 +105,10 @@ first_reasons as (
             when input_kind = 'delta' then try_cast(nullif(regexp_extract(stem, '[0-9]+', 0), '') as bigint)
         end as file_number,
         case when input_kind is not null then entry_path end as reader_path,
+        case input_kind
+            when 'platform_summary' then {{ text_literal(settings.platform_summary_file) }}
+            when 'client_summary' then {{ text_literal(settings.client_summary_file) }}
+        end as summary_name,
         case
             when input_kind is null then 'its name matches no input file'
             when entry_type != 'file' then 'not a regular file: a ' || entry_type
@@ -160,17 +155,11 @@ settled as (
                 when compared.input_kind != 'delta' and compared.readable_of_kind > 1
                     and compared.first_exact_name is null
                     then cast(compared.readable_of_kind as string) || ' files are named '
-                    || case compared.input_kind
-                        when 'platform_summary' then {{ text_literal(settings.platform_summary_file) }}
-                        else {{ text_literal(settings.client_summary_file) }}
-                    end || ' apart from case: which one to read cannot be told'
+                    || compared.summary_name || ' apart from case: which one to read cannot be told'
                 when compared.input_kind != 'delta' and compared.readable_of_kind > 1
                     and compared.entry_name != compared.first_exact_name
-                    then 'a second file named '
-                    || case compared.input_kind
-                        when 'platform_summary' then {{ text_literal(settings.platform_summary_file) }}
-                        else {{ text_literal(settings.client_summary_file) }}
-                    end || ': ' || compared.first_exact_name || ' is read'
+                    then 'a second file named ' || compared.summary_name || ': '
+                    || compared.first_exact_name || ' is read'
             end
         ) as not_read_reason
     from first_reasons
