@@ -1,7 +1,7 @@
 {% macro check_input_files() %}
     {%- set files = input_files_found() -%}
     {%- do assert_reads_keep_file_order() -%}
-    {%- do report_files_to_land(files) -%}
+    {%- do warn_of_files_replaced_or_gone(files) -%}
 {% endmacro %}
 
 
@@ -57,7 +57,7 @@
 {% endmacro %}
 
 
-{% macro report_files_to_land(files) %}
+{% macro warn_of_files_replaced_or_gone(files) %}
     {%- set file_lines = ref('base_input_file_lines') -%}
     {%- set probes = ref('base_input_file_probes') -%}
     {%- if not execute -%}
@@ -96,12 +96,17 @@
                 ": no longer read (gone from the folder, or no longer the file chosen): the rows read from it before are removed.")) -%}
         {%- endfor -%}
     {%- endif -%}
-    {%- set count = namespace(value=0) -%}
-    {%- for file in files if keys[file.file_index | int] not in landed -%}
-        {%- set count.value = count.value + 1 -%}
-    {%- endfor -%}
-    {%- do log("base_input_rows_landed: " ~ count.value ~ " of " ~ files | length
-        ~ " input files to read, the others' rows already landed", info=True) -%}
+{% endmacro %}
+
+
+{% macro log_input_files_to_land() %}
+    {%- if execute -%}
+        {%- set counts = run_query(
+            "select len(files.csv) + len(files.parquet) - 2, cardinality(files.landing_keys)"
+            ~ " from (select getvariable('input_files_to_land') as files)").rows[0] -%}
+        {%- do log("base_input_rows_landed: " ~ counts[0] ~ " of " ~ counts[1]
+            ~ " input files to read, the others' rows already landed", info=True) -%}
+    {%- endif -%}
 {% endmacro %}
 
 

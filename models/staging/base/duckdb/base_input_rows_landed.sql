@@ -25,6 +25,7 @@
         "{{ check_input_files() }}",
         "{{ delete_input_rows_no_longer_read() }}",
         "{{ set_input_files_to_land() }}",
+        "{{ log_input_files_to_land() }}",
     ],
 ) }}
 
