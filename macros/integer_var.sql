@@ -2,7 +2,6 @@
     {%- set ranges = {
         'replay_versions_kept': [3, 10],
         'replay_pairs_max_files': [0, 1000],
-        'composed_search_steps': [0, 20],
         'composed_search_moves': [1, 20],
     } -%}
     {%- set minimum, maximum = ranges[name] -%}

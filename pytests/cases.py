@@ -77,6 +77,24 @@ def simulated_build(tmp_path_factory: pytest.TempPathFactory, name: str) -> tupl
     return case, shared_build(tmp_path_factory, f"simulated-{name}", write)
 
 
+def resent_rows_build(tmp_path_factory: pytest.TempPathFactory) -> tuple[SimulatedCase, Build]:
+    """Two of 15 files never loaded, and the later one also sends again, unchanged, 30 rows
+    an earlier file carries: the platform holds those rows and they trace to the later
+    file, so its own evidence says it was loaded in part (the case the search from the
+    composed hypothesis is for). The ground truth is the simulator's: the rows resent
+    change no user's winning row."""
+    case = simulate(n_users=3_000, n_files=15, seed=7, fault=Fault(skip_files=(6, 11)))
+
+    def write(folder: Path) -> dict:
+        write_case(case, folder)
+        resent = (folder / "delta4.csv").read_text().splitlines()[1:31]
+        later = folder / "delta11.csv"
+        later.write_text(later.read_text() + "\n".join(resent) + "\n")
+        return {"input_dir": str(folder)}
+
+    return case, shared_build(tmp_path_factory, "resent-rows", write)
+
+
 def shipped_build(tmp_path_factory: pytest.TempPathFactory) -> Build:
     """The shipped replica, built with no vars, as the README's first command builds it."""
     return shared_build(tmp_path_factory, "shipped", lambda folder: None)

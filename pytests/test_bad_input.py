@@ -660,7 +660,7 @@ def test_bad_input_gets_its_documented_answer(case_name, clean_files, clean_buil
     ({"replay_pairs_max_files": "(select count(*) from read_text('/etc/hostname'))"},
      "The var replay_pairs_max_files must be a whole number from 0 to 1000; it is \"(select"),
     ({"replay_pairs_max_files": "12; drop table x"}, "replay_pairs_max_files must be a whole"),
-    ({"composed_search_steps": "3; drop table x"}, "composed_search_steps must be a whole"),
+    ({"composed_search_moves": "3; drop table x"}, "composed_search_moves must be a whole"),
     ({"replay_versions_kept": 0}, "replay_versions_kept must be a whole number from 3 to 10; it is 0."),
     ({"composed_search_moves": 2.5}, "composed_search_moves must be a whole number"),
 ])

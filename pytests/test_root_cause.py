@@ -8,14 +8,12 @@ pytests/cases.py's SIMULATED, each built once for every test file that reads it.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from pytests.cases import SIMULATED, simulated_build
-from pytests.dbt_harness import Build, dbt_build
+from pytests.cases import SIMULATED, resent_rows_build, simulated_build
+from pytests.dbt_harness import Build
 from recon.report import root_cause
-from recon.simulator import Fault, SimulatedCase, simulate, write_case
+from recon.simulator import SimulatedCase
 
 
 @pytest.fixture(scope="module", params=sorted(SIMULATED))
@@ -84,20 +82,14 @@ def test_build_fails_exactly_when_something_is_wrong(simulated) -> None:
 
 
 def test_a_search_from_the_composed_hypothesis_corrects_what_a_resent_row_misleads(
-    tmp_path: Path,
+    tmp_path_factory: pytest.TempPathFactory,
 ) -> None:
     """Two of 15 files never loaded, and the later one also sends again, unchanged, 30 rows
     an earlier file carries. The platform holds those rows and they trace to the later
     file, so its own evidence says it was loaded in part, and the composed hypothesis,
     cutting it there, gets users wrong (pairs are not replayed at 15 files). The search
     from it leaves the file out instead, and that reproduces the platform's table."""
-    case = simulate(n_users=3_000, n_files=15, seed=7, fault=Fault(skip_files=(6, 11)))
-    folder = tmp_path / "input"
-    write_case(case, folder)
-    resent = (folder / "delta4.csv").read_text().splitlines()[1:31]
-    later = folder / "delta11.csv"
-    later.write_text(later.read_text() + "\n".join(resent) + "\n")
-    build = dbt_build(tmp_path / "run", variables={"input_dir": str(folder)})
+    case, build = resent_rows_build(tmp_path_factory)
 
     composed = build.one(
         "select * from intermediate.int_load_composed where dedup_rule = 'largest_batch_id'")

@@ -8,7 +8,8 @@ cost more than a small case's build. Every mart must hold the same rows, and eve
 data test must end with the same status and the same count of failing rows. The cases,
 chosen to run every reader, dispatched macro and materialization on both engines at
 the fewest builds: the real case folder; every fault class the simulator knows, in two
-folders; malformed inputs from test_bad_input's corpus in one folder (a value that does
+folders; a file never loaded whose resent rows mislead its evidence (the search from the
+composed hypothesis); malformed inputs from test_bad_input's corpus in one folder (a value that does
 not parse, blank lines, file names that are SQL and glob characters); and a line with
 too many fields, which must stop both builds naming its file and line.
 
@@ -27,7 +28,7 @@ import duckdb
 import pytest
 
 from pytests import test_bad_input as bad
-from pytests.cases import real_case_build, simulated_build
+from pytests.cases import real_case_build, resent_rows_build, simulated_build
 from pytests.dbt_harness import CASE_DIR, Build, require, spark_builds
 from pytests.test_bad_input import clean_files  # noqa: F401 - a fixture, shared
 from recon.report import write_reports
@@ -47,6 +48,9 @@ ENGINE_SPECIFIC = {
 # users added and dropped. The real folder adds the consistent shape (every other file
 # loaded) and a single file not loaded.
 SIMULATED = ["skipped_cut_and_client_export_behind", "last_arrival_kept_users_added_and_dropped"]
+# A file never loaded that resends rows of an earlier one: its evidence misleads, and the
+# search from the composed hypothesis (a model per step) finds the load.
+RESENT_ROWS = "resent_rows"
 
 # Malformed inputs from test_bad_input's corpus, in one folder: a value that does not
 # parse and blank lines that move every row below them, in files whose names are SQL and
@@ -97,6 +101,7 @@ def builds(clean_files, tmp_path_factory) -> dict[str, tuple[Build, Build]]:
         duckdb_builds["real"] = real_case_build(tmp_path_factory)
     for name in SIMULATED:
         _, duckdb_builds[name] = simulated_build(tmp_path_factory, name)
+    _, duckdb_builds[RESENT_ROWS] = resent_rows_build(tmp_path_factory)
     malformed = clean_files
     for name in MALFORMED:
         malformed = bad.CORPUS[name][0](malformed)
@@ -131,6 +136,13 @@ def test_the_real_case_folder_gives_the_same_answers(builds, tmp_path) -> None:
 @pytest.mark.parametrize("name", SIMULATED)
 def test_simulated_faults_give_the_same_answers(name, builds) -> None:
     assert_same_answers(*builds[name])
+
+
+def test_the_search_from_the_composed_hypothesis_gives_the_same_answers(builds) -> None:
+    duckdb_build, spark = builds[RESENT_ROWS]
+    assert spark.one("select hypothesis_kind from marts.recon_summary") == {
+        "hypothesis_kind": "composed_search"}
+    assert_same_answers(duckdb_build, spark)
 
 
 def test_malformed_input_gives_the_same_answers(builds) -> None:
