@@ -16,10 +16,13 @@ import pytest
 from pytests.cases import shipped_build
 from pytests.dbt_harness import Build, dbt_build
 
-# The models with the most logic: the load replay, the evidence it is scored from, and
-# the two verdicts the write-up reads (recon_delta_files.load_status, recon_summary.cause).
+# The models with the most logic: the load replay (its scores, its ranking, a step of the
+# search), the evidence it is scored from, and the two verdicts the write-up reads
+# (recon_delta_files.load_status, recon_summary.cause).
 MODELS_THAT_NEED_UNIT_TESTS = {
+    "int_load_enumerated_replays",
     "int_load_hypotheses",
+    "int_load_search_step_1",
     "int_user_load_evidence",
     "recon_delta_files",
     "recon_summary",
