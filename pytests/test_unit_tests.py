@@ -24,6 +24,7 @@ MODELS_THAT_NEED_UNIT_TESTS = {
     "int_load_hypotheses",
     "int_load_search_step_1",
     "int_user_load_evidence",
+    "int_user_mismatches_counted",
     "recon_delta_files",
     "recon_summary",
 }
