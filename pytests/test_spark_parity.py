@@ -9,7 +9,7 @@ data test must end with the same status and the same count of failing rows. The 
 chosen to run every reader, dispatched macro and materialization on both engines at
 the fewest builds: the real case folder; every fault class the simulator knows, in two
 folders; a file never loaded whose resent rows mislead its evidence (the search from the
-composed hypothesis); malformed inputs from test_bad_input's corpus in one folder (a value that does
+composed hypothesis); a folder of Parquet files; malformed inputs from test_bad_input's corpus in one folder (a value that does
 not parse, blank lines, file names that are SQL and glob characters); and a line with
 too many fields, which must stop both builds naming its file and line.
 
@@ -22,16 +22,23 @@ path as listed, its globbing off)."""
 
 from __future__ import annotations
 
+import json
+import os
 import re
+import subprocess
+import sys
 
 import duckdb
 import pytest
 
 from pytests import test_bad_input as bad
-from pytests.cases import real_case_build, resent_rows_build, simulated_build
-from pytests.dbt_harness import CASE_DIR, Build, require, spark_builds
+from pytests.cases import real_case_build, resent_rows_build, simulated_build, simulated_case
+from pytests.dbt_harness import (
+    CASE_DIR, PROJECT_DIR, Build, require, require_program, shared_build, spark_builds)
 from pytests.test_bad_input import clean_files  # noqa: F401 - a fixture, shared
+from pytests.test_input_dir import format_variables
 from recon.report import write_reports
+from recon.simulator import write_case
 
 # what each engine knows in its own way (see the module docstring)
 ENGINE_SPECIFIC = {
@@ -51,6 +58,8 @@ SIMULATED = ["skipped_cut_and_client_export_behind", "last_arrival_kept_users_ad
 # A file never loaded that resends rows of an earlier one: its evidence misleads, and the
 # search from the composed hypothesis (a model per step) finds the load.
 RESENT_ROWS = "resent_rows"
+# Every file Parquet: Spark's Parquet reader, each file a view the pre-hook makes.
+PARQUET, PARQUET_CASE = "parquet", "one_file_skipped"
 
 # Malformed inputs from test_bad_input's corpus, in one folder: a value that does not
 # parse and blank lines that move every row below them, in files whose names are SQL and
@@ -102,6 +111,10 @@ def builds(clean_files, tmp_path_factory) -> dict[str, tuple[Build, Build]]:
     for name in SIMULATED:
         _, duckdb_builds[name] = simulated_build(tmp_path_factory, name)
     _, duckdb_builds[RESENT_ROWS] = resent_rows_build(tmp_path_factory)
+    duckdb_builds[PARQUET] = shared_build(
+        tmp_path_factory, "parquet-" + PARQUET_CASE, lambda folder: (
+            write_case(simulated_case(PARQUET_CASE), folder, fmt="parquet"),
+            format_variables(folder, "parquet"))[1])
     malformed = clean_files
     for name in MALFORMED:
         malformed = bad.CORPUS[name][0](malformed)
@@ -145,6 +158,13 @@ def test_the_search_from_the_composed_hypothesis_gives_the_same_answers(builds) 
     assert_same_answers(duckdb_build, spark)
 
 
+def test_parquet_files_give_the_same_answers(builds) -> None:
+    duckdb_build, spark = builds[PARQUET]
+    assert spark.one("select cause, delta_files from marts.recon_summary") == {
+        "cause": "files_not_loaded", "delta_files": 6}
+    assert_same_answers(duckdb_build, spark)
+
+
 def test_malformed_input_gives_the_same_answers(builds) -> None:
     duckdb_build, spark = builds["malformed"]
     # the folder holds what its parts name: a row set aside, the blank lines counted
@@ -163,3 +183,22 @@ def test_a_line_with_too_many_fields_stops_both_builds_naming_it(clean_files, bu
                                         if status == "success"}
     assert "delta1.csv" in spark.errors() and f"line {line} has 6 fields" in spark.errors()
     assert re.search(r"delta1\.csv", duckdb_build.errors())
+
+
+def test_dbt_compiles_and_documents_for_spark_before_any_build(tmp_path) -> None:
+    """On an empty Spark warehouse, `dbt docs generate --target spark` (which compiles
+    every model) succeeds: the Spark readers' SQL is the same for every folder, and what
+    the folder holds is read by their pre-hooks when they run."""
+    require_program("java", "Java 17, for Spark's local session,")
+    folder = require(CASE_DIR, "the real case files")
+    finished = subprocess.run(
+        [sys.executable, "-m", "dbt.cli.main", "docs", "generate", "--target", "spark",
+         "--project-dir", str(PROJECT_DIR), "--profiles-dir", str(PROJECT_DIR),
+         "--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs"),
+         "--vars", json.dumps({"input_dir": str(folder)}), "--quiet"],
+        env={**os.environ, "DBT_SPARK_DIR": str(tmp_path / "spark")},
+        capture_output=True, text=True, timeout=600)
+    assert finished.returncode == 0, finished.stdout[-3000:] + finished.stderr[-3000:]
+    compiled = tmp_path / "target" / "compiled" / "reconcile" / "models" / "staging" / "base"
+    assert "input_text_lines" in (compiled / "spark" / "base_input_physical_lines.sql").read_text()
+

@@ -26,16 +26,13 @@
 
 {% macro spark_file_view(name, path, file_format, options={}) %}
     {%- set source = {'csv': 'text', 'csv.gz': 'text'}.get(file_format, file_format) -%}
-    {%- if execute -%}
-        {%- set spelled = [] -%}
-        {%- for key, value in ({'path': path, '__globPaths__': 'false'}.items() | list)
-            + (options.items() | list) -%}
-            {%- do spelled.append(key ~ ' ' ~ text_literal(value)) -%}
-        {%- endfor -%}
-        {%- do run_query("create or replace temporary view " ~ name ~ " using " ~ source
-            ~ " options (" ~ spelled | join(', ') ~ ")") -%}
-    {%- endif -%}
-    {{ return(name) }}
+    {%- set spelled = [] -%}
+    {%- for key, value in ({'path': path, '__globPaths__': 'false'}.items() | list)
+        + (options.items() | list) -%}
+        {%- do spelled.append(key ~ ' ' ~ text_literal(value)) -%}
+    {%- endfor -%}
+    {{ return("create or replace temporary view " ~ name ~ " using " ~ source
+        ~ " options (" ~ spelled | join(', ') ~ ")") }}
 {% endmacro %}
 
 

@@ -1,12 +1,14 @@
 -- Every file to be read, looked at line by line before its rows are parsed (the same
 -- columns as the DuckDB build's): its first line, its physical lines, which are blank,
 -- the data rows that leaves, and what stops it being read. For Parquet, its columns and
--- row count. One pass over base_input_physical_lines, grouped by how many fields each
--- line holds, so that the first line whose field count is not the header's is named.
+-- row count (input_parquet_files, a view the pre-hook makes: macro
+-- spark_read_input_files). One pass over base_input_physical_lines, grouped by how many
+-- fields each line holds, so that the first line whose field count is not the header's
+-- is named.
 -- Spark's text source reads bytes that are not UTF-8 as U+FFFD: the first line holding
 -- one is named, never read on as if it were the file's text.
 
-{%- set files = spark_files_to_read() %}
+{{ config(pre_hook="{{ spark_read_input_files() }}") }}
 
 with
 
@@ -99,23 +101,17 @@ final as (
         end as read_error
     from csv_files
     left join misshapen on csv_files.file_index = misshapen.file_index
-    {%- for file in files if file.file_format == 'parquet' %}
     union all
     select
-        {{ file.file_index | int }} as file_index,
+        file_index,
         cast(null as string) as header_line,
-        array(
-            {%- for column in run_query("select * from " ~ file.view ~ " limit 0").column_names %}
-            {{ text_literal(column) }}{{ "," if not loop.last }}
-            {%- endfor %}
-        ) as header_columns,
+        header_columns,
         cast(null as bigint) as line_count,
         cast(array() as array<bigint>) as blank_line_numbers,
         cast(null as bigint) as last_text_line_number,
-        count(*) as data_row_count,
+        data_row_count,
         cast(null as string) as read_error
-    from {{ file.view }}
-    {%- endfor %}
+    from input_parquet_files
 )
 
 select * from final

@@ -1,15 +1,15 @@
 -- Every entry of the input folder, one row each, in the DuckDB build's columns and by its
--- rules: an input file to read, or listed with why it is not read. Listed by Spark's
--- `binaryFile` source, which reads no content, on a lake (s3a://, hdfs://) as on a disk;
--- it cannot see names Hadoop hides (starting with `.` or `_`), empty subfolders, or
--- whether an entry is a link or a FIFO (docs/spark.md). A folder that does not exist
--- stops the build with Spark's PATH_NOT_FOUND naming it.
+-- rules: an input file to read, or listed with why it is not read. The pre-hook
+-- (spark_list_input_folder) lists the folder the source declares with Spark's
+-- `binaryFile` source, which reads no content, on a lake as on a disk; it cannot see names
+-- Hadoop hides (`.` or `_` first), empty subfolders, or whether an entry is a link or a
+-- FIFO (docs/spark.md). A folder that does not exist stops the build: PATH_NOT_FOUND.
 
-{%- set folder_settings = ref('base_input_folder') %}
-{%- set settings = execute and run_query("select * from " ~ folder_settings).rows[0] %}
-{%- set folder = normalized_path(settings.input_folder) if execute else '' %}
-{%- set listing = spark_file_view(
-    'input_folder_listing', folder, 'binaryFile', {'recursiveFileLookup': 'true'}) %}
+{{ config(pre_hook="{{ spark_list_input_folder() }}") }}
+
+{%- set inputs = declared_inputs() %}
+{%- set folder, delta_regex = (normalized_path(inputs.folder), glob_regex(inputs.delta_files))
+    if execute else ('', '') %}
 
 with
 
@@ -18,7 +18,7 @@ listed as (
     select
         substring(regexp_replace(path, '^file:', ''), {{ folder | length + 2 }}) as relative_path,
         length as size_bytes
-    from {{ listing }}
+    from input_folder_listing
 ),
 
 -- a file under a subfolder is listed as that subfolder, once
@@ -59,24 +59,24 @@ classified as (
     select
         *,
         case
-            when lower({{ text_literal(settings.client_summary_file) }})
+            when lower({{ text_literal(inputs.client_user_summary) }})
                 in (lower(entry_name), lower(plain_name)) then 'client_summary'
-            when lower({{ text_literal(settings.platform_summary_file) }})
+            when lower({{ text_literal(inputs.platform_user_summary) }})
                 in (lower(entry_name), lower(plain_name)) then 'platform_summary'
-            when entry_name rlike {{ text_literal('(?i)' ~ glob_regex(settings.delta_file_glob)) }}
-                or plain_name rlike {{ text_literal('(?i)' ~ glob_regex(settings.delta_file_glob)) }}
+            when entry_name rlike {{ text_literal('(?i)' ~ delta_regex) }}
+                or plain_name rlike {{ text_literal('(?i)' ~ delta_regex) }}
                 then 'delta'
         end as input_kind,
         case
-            when lower({{ text_literal(settings.client_summary_file) }})
+            when lower({{ text_literal(inputs.client_user_summary) }})
                 in (lower(entry_name), lower(plain_name))
-                then {{ text_literal(settings.client_summary_file) }} in (entry_name, plain_name)
-            when lower({{ text_literal(settings.platform_summary_file) }})
+                then {{ text_literal(inputs.client_user_summary) }} in (entry_name, plain_name)
+            when lower({{ text_literal(inputs.platform_user_summary) }})
                 in (lower(entry_name), lower(plain_name))
-                then {{ text_literal(settings.platform_summary_file) }} in (entry_name, plain_name)
+                then {{ text_literal(inputs.platform_user_summary) }} in (entry_name, plain_name)
             else
-                entry_name rlike {{ text_literal(glob_regex(settings.delta_file_glob)) }}
-                or plain_name rlike {{ text_literal(glob_regex(settings.delta_file_glob)) }}
+                entry_name rlike {{ text_literal(delta_regex) }}
+                or plain_name rlike {{ text_literal(delta_regex) }}
         end as matches_name_exactly,
         substring(
             entry_name, 1,
@@ -106,8 +106,8 @@ first_reasons as (
         end as file_number,
         case when input_kind is not null then entry_path end as reader_path,
         case input_kind
-            when 'platform_summary' then {{ text_literal(settings.platform_summary_file) }}
-            when 'client_summary' then {{ text_literal(settings.client_summary_file) }}
+            when 'platform_summary' then {{ text_literal(inputs.platform_user_summary) }}
+            when 'client_summary' then {{ text_literal(inputs.client_user_summary) }}
         end as summary_name,
         case
             when input_kind is null then 'its name matches no input file'
