@@ -1,18 +1,21 @@
 {% macro spark_list_input_folder() %}
+    {%- set settings = ref('base_input_folder') -%}
     {%- if execute -%}
         {%- do run_query(spark_file_view(
-            'input_folder_listing', normalized_path(declared_inputs().folder), 'binaryFile',
-            {'recursiveFileLookup': 'true'})) -%}
+            'input_folder_listing',
+            run_query("select listed_folder from " ~ settings).columns[0].values()[0],
+            'binaryFile', {'recursiveFileLookup': 'true'})) -%}
     {%- endif -%}
 {% endmacro %}
 
 
 {% macro spark_read_input_files(parquet_rows=false) %}
+    {%- set entries = ref('base_input_folder_entries') -%}
     {%- if not execute -%}
         {{ return('') }}
     {%- endif -%}
     {%- set files = run_query(
-        "select file_index, reader_path, file_format from " ~ ref('base_input_folder_entries')
+        "select file_index, reader_path, file_format from " ~ entries
         ~ " where file_index is not null order by file_index").rows -%}
     {%- set text_reads = [] -%}
     {%- set parquet_files = [] -%}

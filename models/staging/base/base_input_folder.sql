@@ -13,7 +13,10 @@ final as (
         {{ text_literal(inputs.folder) }} as input_folder,
         {{ text_literal(inputs.delta_files) }} as delta_file_glob,
         {{ text_literal(inputs.platform_user_summary) }} as platform_summary_file,
-        {{ text_literal(inputs.client_user_summary) }} as client_summary_file
+        {{ text_literal(inputs.client_user_summary) }} as client_summary_file,
+        -- as Spark's listing spells the folder and matches names (Python's fnmatch rules)
+        {{ text_literal(normalized_path(inputs.folder) if execute else '') }} as listed_folder,
+        {{ text_literal(glob_regex(inputs.delta_files) if execute else '') }} as delta_file_regex
 )
 
 select * from final

@@ -1,24 +1,27 @@
 -- Every entry of the input folder, one row each, in the DuckDB build's columns and by its
 -- rules: an input file to read, or listed with why it is not read. The pre-hook
--- (spark_list_input_folder) lists the folder the source declares with Spark's
+-- (spark_list_input_folder) lists the folder base_input_folder names with Spark's
 -- `binaryFile` source, which reads no content, on a lake as on a disk; it cannot see names
 -- Hadoop hides (`.` or `_` first), empty subfolders, or whether an entry is a link or a
 -- FIFO (docs/spark.md). A folder that does not exist stops the build: PATH_NOT_FOUND.
 
 {{ config(pre_hook="{{ spark_list_input_folder() }}") }}
 
-{%- set inputs = declared_inputs() %}
-{%- set folder, delta_regex = (normalized_path(inputs.folder), glob_regex(inputs.delta_files))
-    if execute else ('', '') %}
-
 with
+
+settings as (
+    select * from {{ ref('base_input_folder') }}
+),
 
 -- each file under the folder, by its path from there
 listed as (
     select
-        substring(regexp_replace(path, '^file:', ''), {{ folder | length + 2 }}) as relative_path,
-        length as size_bytes
-    from input_folder_listing
+        substring(
+            regexp_replace(listing.path, '^file:', ''), length(settings.listed_folder) + 2
+        ) as relative_path,
+        listing.length as size_bytes
+    from input_folder_listing as listing
+    cross join settings
 ),
 
 -- a file under a subfolder is listed as that subfolder, once
@@ -35,9 +38,12 @@ entries as (
 named as (
     select
         entry_name,
-        {{ text_literal(folder ~ '/') }} || entry_name as entry_path,
+        settings.listed_folder || '/' || entries.entry_name as entry_path,
         entry_type,
         size_bytes,
+        settings.client_summary_file,
+        settings.platform_summary_file,
+        settings.delta_file_regex,
         -- the name as matched: a gzipped file also by its name less .gz
         case
             when lower(entry_name) like '%.gz' and length(entry_name) > 3
@@ -53,31 +59,21 @@ named as (
             else 'csv'
         end as file_format
     from entries
+    cross join settings
 ),
 
 classified as (
     select
         *,
         case
-            when lower({{ text_literal(inputs.client_user_summary) }})
+            when lower(client_summary_file)
                 in (lower(entry_name), lower(plain_name)) then 'client_summary'
-            when lower({{ text_literal(inputs.platform_user_summary) }})
+            when lower(platform_summary_file)
                 in (lower(entry_name), lower(plain_name)) then 'platform_summary'
-            when entry_name rlike {{ text_literal('(?i)' ~ delta_regex) }}
-                or plain_name rlike {{ text_literal('(?i)' ~ delta_regex) }}
+            when entry_name rlike ('(?i)' || delta_file_regex)
+                or plain_name rlike ('(?i)' || delta_file_regex)
                 then 'delta'
         end as input_kind,
-        case
-            when lower({{ text_literal(inputs.client_user_summary) }})
-                in (lower(entry_name), lower(plain_name))
-                then {{ text_literal(inputs.client_user_summary) }} in (entry_name, plain_name)
-            when lower({{ text_literal(inputs.platform_user_summary) }})
-                in (lower(entry_name), lower(plain_name))
-                then {{ text_literal(inputs.platform_user_summary) }} in (entry_name, plain_name)
-            else
-                entry_name rlike {{ text_literal(delta_regex) }}
-                or plain_name rlike {{ text_literal(delta_regex) }}
-        end as matches_name_exactly,
         substring(
             entry_name, 1,
             length(entry_name) - case file_format
@@ -98,7 +94,11 @@ first_reasons as (
         cast(null as boolean) as is_symlink,
         size_bytes,
         input_kind,
-        case when input_kind is not null then matches_name_exactly end as matches_name_exactly,
+        case input_kind
+            when 'client_summary' then client_summary_file in (entry_name, plain_name)
+            when 'platform_summary' then platform_summary_file in (entry_name, plain_name)
+            when 'delta' then entry_name rlike delta_file_regex or plain_name rlike delta_file_regex
+        end as matches_name_exactly,
         case when input_kind is not null then file_format end as file_format,
         case when input_kind is not null then stem end as source_file,
         case
@@ -106,8 +106,8 @@ first_reasons as (
         end as file_number,
         case when input_kind is not null then entry_path end as reader_path,
         case input_kind
-            when 'platform_summary' then {{ text_literal(inputs.platform_user_summary) }}
-            when 'client_summary' then {{ text_literal(inputs.client_user_summary) }}
+            when 'platform_summary' then platform_summary_file
+            when 'client_summary' then client_summary_file
         end as summary_name,
         case
             when input_kind is null then 'its name matches no input file'

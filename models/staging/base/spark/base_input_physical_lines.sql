@@ -8,7 +8,6 @@
 -- still numbered in order. Parquet files have no lines: base_input_rows_landed reads them.
 
 {{ config(pre_hook="{{ spark_read_input_files() }}") }}
--- depends_on: {{ ref('base_input_folder_entries') }}
 
 with
 

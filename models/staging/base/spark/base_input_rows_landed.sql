@@ -13,7 +13,6 @@
     "{% do input_files_found() %}",
     "{{ spark_read_input_files(parquet_rows=true) }}",
 ]) }}
--- depends_on: {{ ref('base_input_folder') }}, {{ ref('base_input_folder_entries') }}
 
 {%- set width = user_summary_columns() | length %}
 
