@@ -1,10 +1,10 @@
-{% macro composed_search_step(previous_step) %}
+{% macro composed_search_step(step_before) %}
 {%- set moves = integer_var('composed_search_moves') %}
 
 with
 
 previous_state as (
-    select * from {{ previous_step }}
+    select * from {{ step_before }}
 ),
 
 deltas as (
