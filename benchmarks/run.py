@@ -319,7 +319,7 @@ def project_result(workdir: Path) -> dict:
     with duckdb.connect(str(workdir / "warehouse.duckdb"), read_only=True) as con:
         cursor = con.execute(
             "select delta_rows, expected_total_spend, platform_total_spend, client_total_spend,"
-            " spend_gap, users_mismatched, cause, best_hypothesis from marts.recon_summary"
+            " spend_gap, users_mismatched, cause, files_not_loaded from marts.recon_summary"
         )
         summary = dict(zip([d[0] for d in cursor.description], cursor.fetchone()))
     results = json.loads((workdir / "target" / "run_results.json").read_text())

@@ -108,7 +108,7 @@ def test_real_case_folder_is_read_as_received() -> None:
 def test_real_case_folder_gives_the_case_figures(real_folder: Build) -> None:
     summary = real_folder.one(
         "select client_total_spend, platform_total_spend, spend_gap, users_mismatched,"
-        " cause, best_hypothesis, delta_files from marts.recon_summary"
+        " cause, hypothesis_kind, files_not_loaded, delta_files from marts.recon_summary"
     )
     assert summary == {
         "client_total_spend": CLIENT_TOTAL,
@@ -116,7 +116,8 @@ def test_real_case_folder_gives_the_case_figures(real_folder: Build) -> None:
         "spend_gap": GAP,
         "users_mismatched": USERS_AFFECTED,
         "cause": "files_not_loaded",
-        "best_hypothesis": "every file but delta3",
+        "hypothesis_kind": "file_left_out",
+        "files_not_loaded": ["delta3"],
         "delta_files": 5,
     }
     statuses = real_folder.query(
@@ -164,7 +165,8 @@ def simulated_folder(request, tmp_path_factory, simulated: SimulatedCase) -> Bui
 def assert_ground_truth(build: Build, truth: GroundTruth) -> None:
     summary = build.one(
         "select client_total_spend, platform_total_spend, expected_total_spend, spend_gap,"
-        " users_mismatched_platform_vs_rebuilt, cause, best_hypothesis from marts.recon_summary"
+        " users_mismatched_platform_vs_rebuilt, cause, hypothesis_kind, files_not_loaded"
+        " from marts.recon_summary"
     )
     assert summary == {
         "client_total_spend": truth.client_total,
@@ -173,7 +175,8 @@ def assert_ground_truth(build: Build, truth: GroundTruth) -> None:
         "spend_gap": truth.gap,
         "users_mismatched_platform_vs_rebuilt": truth.users_differing,
         "cause": "files_not_loaded",
-        "best_hypothesis": f"every file but delta{SIM_SKIPPED}",
+        "hypothesis_kind": "file_left_out",
+        "files_not_loaded": [f"delta{SIM_SKIPPED}"],
     }
 
 

@@ -120,7 +120,8 @@ def test_root_cause_is_delta3_never_loaded(build_name, request):
     summary["root_cause"] = root_cause(summary)
     assert summary["cause"] == "files_not_loaded"
     assert summary["explained"] is True
-    assert summary["best_hypothesis"] == "every file but delta3"
+    assert (summary["hypothesis_kind"], summary["dedup_rule"]) == ("file_left_out", "largest_batch_id")
+    assert summary["files_not_loaded"] == ["delta3"] and summary["files_partially_loaded"] is None
     assert "did not load delta3" in summary["root_cause"]
     assert "4,742,481" in summary["root_cause"] and "1,841" in summary["root_cause"]
     files = build.query(
@@ -146,9 +147,10 @@ def test_root_cause_is_delta3_never_loaded(build_name, request):
 def test_only_the_true_explanation_reproduces_the_platform(build_name, request):
     build: Build = request.getfixturevalue(build_name)
     exact = build.query(
-        "select hypothesis from marts.recon_load_hypotheses where reproduces_platform"
+        "select hypothesis_kind, files_not_loaded, files_partially_loaded, dedup_rule"
+        " from marts.recon_load_hypotheses where reproduces_platform"
     )
-    assert exact == [("every file but delta3",)]
+    assert exact == [("file_left_out", ["delta3"], None, "largest_batch_id")]
     kinds = dict(build.query(
         "select hypothesis_kind, count(*) from marts.recon_load_hypotheses group by all"
     ))

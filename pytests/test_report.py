@@ -194,11 +194,11 @@ def test_sql_in_the_engineer_email_reproduces_the_finding(written) -> None:
     assert totals["client export"] == (summary["client_rows"], summary["client_total_spend"])
     assert totals["platform table"] == (summary["platform_rows"], summary["platform_total_spend"])
     replays = [dict(zip(columns, rows[0])) for columns, rows in results
-               if columns[:2] == ["hypothesis", "users_differing"]]
+               if columns[:2] == ["hypothesis_rank", "users_differing"]]
     # every file loaded: the users the platform got wrong; the explanation: none
     assert replays[0]["users_differing"] == summary["users_mismatched_platform_vs_rebuilt"]
     assert replays[1]["users_differing"] == 0
-    assert replays[1]["hypothesis"] == summary["best_hypothesis"]
+    assert replays[1]["hypothesis_rank"] == 1
     newest = by_columns[("source_file", "newest_rows", "on_platform", "newest_spend",
                          "newest_spend_on_platform")]
     assert newest == build.query(
@@ -321,7 +321,7 @@ def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
         assert "kept an older version instead" in reply
     results = assert_sql_returns_what_the_email_says(build, engineer)
     replays = [dict(zip(columns, rows[0])) for columns, rows in results
-               if columns[:2] == ["hypothesis", "users_differing"]]
+               if columns[:2] == ["hypothesis_rank", "users_differing"]]
     # every file, the platform's rule
     assert replays[0]["users_differing"] == truth.users_differing
     assert replays[1]["users_differing"] == 0  # the explanation reproduces the platform's table

@@ -96,7 +96,8 @@ def test_a_search_from_the_composed_hypothesis_corrects_what_a_resent_row_mislea
     assert composed["files_partially_loaded"] == ["delta11"]
     assert composed["users_right"] < composed["users_total"]
     search = build.one("select * from intermediate.int_load_composed_search")
-    assert (search["search_moves"], search["search_steps"]) == ("delta11 left out", 1)
+    assert (search["search_files_changed"], search["search_statuses_set"], search["search_steps"]) == (
+        ["delta11"], ["not_loaded"], 1)
 
     summary = build.one("select * from marts.recon_summary")
     assert summary["hypothesis_kind"] == "composed_search"

@@ -480,10 +480,6 @@ def collect(database: Path) -> dict:
         "best": hypotheses[0] if hypotheses else None,
         # the hypotheses that tell something apart: the first of each score
         "telling_hypotheses": telling_hypotheses(hypotheses),
-        "hypothesis_rows": [
-            [h["hypothesis_rank"], h["hypothesis"], h["users_right"], h["users_wrong"]]
-            for h in hypotheses
-        ],
         "examples": examples,
         "raw_query": raw_query,
         "impact": impact,

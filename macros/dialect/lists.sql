@@ -1,6 +1,8 @@
 {#- Lists (DuckDB) and arrays (Spark): the few list operations the models need, each
     written once per engine. Everything else the models use is spelled the same on both
-    (cardinality, array_contains, max_by, bool_or, qualify, filter (where ...)). -#}
+    (cardinality, array_contains, max_by, bool_or, qualify, filter (where ...)). A
+    list of structs (struct_of) is how a model hands the write-up a few example rows:
+    facts in columns, worded by the templates. -#}
 
 {% macro ordered_list(expression, order_by, where=none) %}
     {{ return(adapter.dispatch('ordered_list', 'reconcile')(expression, order_by, where)) }}
@@ -25,16 +27,20 @@
 {%- endmacro %}
 
 
-{% macro ordered_string_agg(expression, separator, order_by) %}
-    {{ return(adapter.dispatch('ordered_string_agg', 'reconcile')(expression, separator, order_by)) }}
+{% macro struct_of(fields) %}
+    {{ return(adapter.dispatch('struct_of', 'reconcile')(fields)) }}
 {% endmacro %}
 
-{% macro duckdb__ordered_string_agg(expression, separator, order_by) -%}
-    string_agg({{ expression }}, {{ separator }} order by {{ order_by }})
+{% macro duckdb__struct_of(fields) -%}
+    struct_pack(
+        {%- for name, expression in fields.items() %}{{ name }} := {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}
+    )
 {%- endmacro %}
 
-{% macro spark__ordered_string_agg(expression, separator, order_by) -%}
-    string_agg({{ expression }}, {{ separator }}) within group (order by {{ order_by }})
+{% macro spark__struct_of(fields) -%}
+    named_struct(
+        {%- for name, expression in fields.items() %}'{{ name }}', {{ expression }}{{ ', ' if not loop.last }}{% endfor -%}
+    )
 {%- endmacro %}
 
 

@@ -9,7 +9,7 @@
         'delta_files', 'delta_rows', 'expected_rows', 'platform_rows', 'client_rows',
         'client_total_spend', 'platform_total_spend', 'expected_total_spend', 'spend_gap',
         'spend_gap_platform_side', 'spend_gap_client_side', 'users_mismatched', 'cause',
-        'explained', 'best_hypothesis', 'files_not_loaded', 'files_partially_loaded',
+        'explained', 'hypothesis_kind', 'dedup_rule', 'files_not_loaded', 'files_partially_loaded',
         'is_client_export_behind', 'rows_quarantined', 'input_files_not_read',
     ] %}
 

@@ -39,29 +39,6 @@
             as files_partially_loaded,
         {{ ordered_list('cut_after_line', 'file_position', "status = 'partially_loaded'") }}
             as cut_after_lines,
-        case
-            when
-                count(case when status in ('not_loaded', 'partially_loaded') then 1 end) = 0
-                and dedup_rule = 'last_arrival'
-                then 'every file loaded, last-arriving row kept'
-            when count(case when status in ('not_loaded', 'partially_loaded') then 1 end) = 0
-                then 'every delta file loaded, largest batch_id kept'
-            else concat_ws(
-                '; ',
-                'every file but ' || {{ ordered_string_agg(
-                    "case when status = 'not_loaded' then source_file end", "', '",
-                    'file_position'
-                ) }},
-                {{ ordered_string_agg(
-                    "case when status = 'partially_loaded' then source_file
-                    || ' loaded only up to line ' || cast(cut_after_line as string)
-                    || ' of ' || cast(last_line_number as string) end",
-                    "', '",
-                    'file_position'
-                ) }},
-                case when dedup_rule = 'last_arrival' then 'last-arriving row kept' end
-            )
-        end as hypothesis,
         -- as the enumerated hypotheses count it: one per file left out, two per file cut,
         -- one for the other rule
         cast(

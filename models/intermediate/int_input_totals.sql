@@ -79,11 +79,14 @@ quarantined_ranked as (
 quarantine_totals as (
     select
         count(*) as rows_quarantined,
-        {{ ordered_string_agg(
-            "case when row_rank <= 3 then source_file || ' line '
-            || cast(source_line_number as string) || ': ' || quarantine_reason end",
-            "'; '",
-            'row_rank'
+        {{ ordered_list(
+            struct_of({
+                'source_file': 'source_file',
+                'source_line_number': 'source_line_number',
+                'quarantine_reason': 'quarantine_reason',
+            }),
+            'row_rank',
+            where='row_rank <= 3',
         ) }} as quarantined_rows_first
     from quarantined_ranked
 ),
@@ -92,8 +95,9 @@ quarantine_totals as (
 unread_files as (
     select
         count(*) as input_files_not_read,
-        {{ ordered_string_agg(
-            "entry_name || ' (' || not_read_reason || ')'", "'; '", 'entry_name'
+        {{ ordered_list(
+            struct_of({'entry_name': 'entry_name', 'not_read_reason': 'not_read_reason'}),
+            'entry_name',
         ) }} as input_files_not_read_list
     from folder_entries
     where input_kind is not null and not is_read

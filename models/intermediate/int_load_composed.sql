@@ -113,7 +113,6 @@ file_statuses as (
         'largest_batch_id' as dedup_rule,
         file_position,
         source_file,
-        last_line_number,
         evidence_status as status,
         cut_after_line
     from file_evidence
@@ -122,7 +121,6 @@ file_statuses as (
         'last_arrival' as dedup_rule,
         file_position,
         source_file,
-        last_line_number,
         arrival_evidence_status as status,
         arrival_cut_after_line as cut_after_line
     from file_evidence
@@ -136,7 +134,6 @@ final as (
     select
         'composed' as hypothesis_kind,
         files_at_fault.dedup_rule,
-        files_at_fault.hypothesis,
         files_at_fault.files_not_loaded,
         files_at_fault.files_partially_loaded,
         files_at_fault.cut_after_lines,

@@ -58,7 +58,6 @@ rows_delivered as (
 final as (
     select
         best.hypothesis_kind,
-        best.hypothesis,
         best.file_1,
         best.file_2,
         best.file_position_1,

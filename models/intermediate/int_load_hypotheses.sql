@@ -38,7 +38,6 @@ composed_loads as (
         composed.files_not_loaded,
         composed.files_partially_loaded,
         composed.cut_after_lines,
-        composed.hypothesis,
         composed.dedup_rule,
         composed.complexity,
         composed.users_total,
@@ -70,7 +69,6 @@ composed_loads as (
         files_not_loaded,
         files_partially_loaded,
         cut_after_lines,
-        hypothesis,
         dedup_rule,
         complexity,
         users_total,
@@ -89,7 +87,6 @@ hypotheses as (
         cast(null as {{ list_type('varchar') }}) as files_not_loaded,
         cast(null as {{ list_type('varchar') }}) as files_partially_loaded,
         cast(null as {{ list_type('bigint') }}) as cut_after_lines,
-        cast(null as string) as composed_hypothesis,
         dedup_rule,
         complexity,
         users_total,
@@ -106,7 +103,6 @@ hypotheses as (
         files_not_loaded,
         files_partially_loaded,
         cut_after_lines,
-        hypothesis as composed_hypothesis,
         dedup_rule,
         complexity,
         users_total,
@@ -121,7 +117,6 @@ named as (
         hypotheses.*,
         first_file.source_file as file_1,
         second_file.source_file as file_2,
-        first_file.last_line_number as file_1_last_line_number,
         hypotheses.users_total - hypotheses.users_right as users_wrong,
         -- wrong, but for users the platform lacks or holds in excess
         hypotheses.users_total - hypotheses.users_right
@@ -152,17 +147,6 @@ final as (
                 file_position_1, file_position_2
         ) as bigint) as hypothesis_rank,
         hypothesis_kind,
-        case hypothesis_kind
-            when 'all_files_loaded' then 'every delta file loaded, largest batch_id kept'
-            when 'file_left_out' then 'every file but ' || file_1
-            when 'files_left_out' then 'every file but ' || file_1 || ' and ' || file_2
-            when 'file_cut_short'
-                then
-                    file_1 || ' loaded only up to line ' || cast(cut_after_line as string)
-                    || ' of ' || cast(file_1_last_line_number as string)
-            when 'last_arrival_wins' then 'every file loaded, last-arriving row kept'
-            else composed_hypothesis
-        end as hypothesis,
         file_1,
         file_2,
         file_position_1,

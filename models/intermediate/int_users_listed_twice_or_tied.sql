@@ -1,8 +1,8 @@
 -- One row: the users a summary lists more than once (how many, on each side, and the
--- first three with their file and lines), and the users whose largest batch_id is on two
--- delta rows with other values (how many, and the first three with both rows' file and
--- line): the facts recon_summary names the causes summary_duplicate_users and
--- batch_id_tie by.
+-- first three with their file and lines, as a list of records), and the users whose
+-- largest batch_id is on two delta rows with other values (how many, and the first three
+-- with both rows' file and line): the facts recon_summary names the causes
+-- summary_duplicate_users and batch_id_tie by, and the write-up's examples of them.
 
 with
 
@@ -50,10 +50,8 @@ summary_duplicate_lines as (
         listed.row_rank,
         listed.user_id,
         summaries.source_file,
-        {{ ordered_string_agg(
-            'cast(summaries.source_line_number as string)', "' and '",
-            'summaries.source_line_number'
-        ) }} as source_lines
+        {{ ordered_list('summaries.source_line_number', 'summaries.source_line_number') }}
+            as source_line_numbers
     from summary_users_listed_twice as listed
     inner join summaries
         on listed.input_kind = summaries.input_kind and listed.user_id = summaries.user_id
@@ -63,17 +61,19 @@ summary_duplicate_lines as (
 
 summary_duplicate_examples as (
     select
-        {{ ordered_string_agg(
-            "'user ' || cast(user_id as string) || ' on ' || source_file || ' lines '
-            || source_lines",
-            "'; '",
-            'row_rank'
+        {{ ordered_list(
+            struct_of({
+                'user_id': 'user_id',
+                'source_file': 'source_file',
+                'source_line_numbers': 'source_line_numbers',
+            }),
+            'row_rank',
         ) }} as summary_users_listed_twice_first
     from summary_duplicate_lines
 ),
 
 -- users whose largest batch_id is on two delta rows with other values, and the first
--- few of them with both rows' file and line
+-- few of them with both rows' file and line: the row the rule takes, then the other
 tie_counts as (
     select count(*) as users_with_batch_id_ties
     from rebuilt
@@ -91,24 +91,30 @@ tied_users_first as (
 tied_rows as (
     select
         ranked_versions.user_id,
-        {{ ordered_string_agg(
-            "deltas.source_file || ' line ' || cast(ranked_versions.source_line_number as string)",
-            "' and '",
-            'ranked_versions.version_rank'
-        ) }} as tied_lines
+        ranked_versions.version_rank,
+        deltas.source_file,
+        ranked_versions.source_line_number
     from ranked_versions
     inner join tied_users_first on ranked_versions.user_id = tied_users_first.user_id
     inner join deltas on ranked_versions.file_position = deltas.file_position
     where ranked_versions.version_rank <= 2
-    group by ranked_versions.user_id
 ),
 
 tie_examples as (
     select
-        {{ ordered_string_agg(
-            "'user ' || cast(user_id as string) || ' at ' || tied_lines", "'; '", 'user_id'
+        {{ ordered_list(
+            struct_of({
+                'user_id': 'taken.user_id',
+                'source_file': 'taken.source_file',
+                'source_line_number': 'taken.source_line_number',
+                'tied_source_file': 'tied.source_file',
+                'tied_source_line_number': 'tied.source_line_number',
+            }),
+            'taken.user_id',
         ) }} as batch_id_ties_first
-    from tied_rows
+    from tied_rows as taken
+    inner join tied_rows as tied on taken.user_id = tied.user_id and tied.version_rank = 2
+    where taken.version_rank = 1
 ),
 
 final as (

@@ -14,7 +14,6 @@ final as (
     select
         hypothesis_rank,
         hypothesis_kind,
-        hypothesis,
         file_1,
         file_2,
         file_position_1,

@@ -2,7 +2,7 @@
 -- greedy search from it found: each step (int_load_search_step_1 to _3) keeps the
 -- one-file change that gets the most users right, while one gets more right than
 -- before. The files as the last step that kept a change leaves them, scored like every
--- hypothesis in int_load_hypotheses, with the changes kept in words. One row, only
+-- hypothesis in int_load_hypotheses, with the changes kept in order. One row, only
 -- where some change helped.
 
 with
@@ -43,19 +43,14 @@ files_at_fault as (
     {{ files_at_fault('final_state') }}
 ),
 
--- the changes in words, in the order the steps kept them
-moves_in_words as (
+-- the changes, in the order the steps kept them: each file changed and the status it
+-- was given (its cut line, if cut, is in cut_after_lines)
+moves_in_order as (
     select
-        {{ ordered_string_agg(
-            "case moves_kept.status
-                when 'loaded' then final_state.source_file || ' loaded in full'
-                when 'not_loaded' then final_state.source_file || ' left out'
-                else final_state.source_file || ' cut after line '
-                    || cast(final_state.cut_after_line as string)
-            end",
-            "', '",
-            'moves_kept.search_step'
-        ) }} as search_moves,
+        {{ ordered_list('final_state.source_file', 'moves_kept.search_step') }}
+            as search_files_changed,
+        {{ ordered_list('moves_kept.status', 'moves_kept.search_step') }}
+            as search_statuses_set,
         cast(count(*) as integer) as search_steps
     from moves_kept
     inner join final_state on moves_kept.file_position = final_state.file_position
@@ -74,21 +69,21 @@ final as (
     select
         'composed_search' as hypothesis_kind,
         files_at_fault.dedup_rule,
-        files_at_fault.hypothesis,
         files_at_fault.files_not_loaded,
         files_at_fault.files_partially_loaded,
         files_at_fault.cut_after_lines,
         files_at_fault.files_not_loaded_count,
         files_at_fault.files_partially_loaded_count,
         files_at_fault.complexity,
-        moves_in_words.search_moves,
-        moves_in_words.search_steps,
+        moves_in_order.search_files_changed,
+        moves_in_order.search_statuses_set,
+        moves_in_order.search_steps,
         outcomes.users_total,
         outcomes.users_right,
         outcomes.users_missing,
         outcomes.users_extra
     from files_at_fault
-    cross join moves_in_words
+    cross join moves_in_order
     cross join outcomes
 )
 

@@ -1,6 +1,6 @@
 -- {{ comment }}
 select
-    hypothesis,
+    hypothesis_rank,
     users_wrong as users_differing,
     users_missing as users_only_in_replay,
     users_extra as users_only_in_platform,
