@@ -109,14 +109,14 @@ def test_the_emails_show_input_text_escaped(hostile) -> None:
                   " &lt;img src=x onerror=alert(1)&gt;",
         "delta3": "delta3 \\$\\\\foo\\$ \\| x",
     }
-    for name in (report.ENGINEER_EMAIL, report.CLIENT_EMAIL):
+    for name in (report.ENGINEER_EMAIL, report.EVIDENCE, report.CLIENT_EMAIL):
         # the SQL's code blocks aside (a renderer interprets nothing in them: see
         # test_the_raw_files_query_keeps_its_code_block_and_runs_on_the_files)
         email = re.sub(r"```sql\n.*?\n```", "", hostile["texts"][name], flags=re.S)
         # no tag but the templates' own line breaks, no link but to the charts
         assert set(re.findall(r"<[^>]*>", email)) <= {"<br>"}, name
         assert set(re.findall(r"(?<!\\)\]\(([^)]*)\)", email)) <= {
-            report.CHART_PNG, report.GAP_CHART_PNG}, name
+            report.CHART_PNG, report.GAP_CHART_PNG, report.EVIDENCE}, name
         assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", email)
         # every raw name is gone; its escaped form is there
         for raw in DELTA_NAMES.values():
@@ -126,7 +126,7 @@ def test_the_emails_show_input_text_escaped(hostile) -> None:
         # no line a name starts is a heading, a list item or a fence of its own
         for line in email.splitlines():
             assert not line.startswith(("# ", "```sql.", "```sql\\")), line
-    engineer = hostile["texts"][report.ENGINEER_EMAIL]
+    engineer = hostile["texts"][report.EVIDENCE]
     assert all(escaped in engineer for escaped in escaped_names.values())
     code = "".join(re.findall(r"```sql\n.*?\n```", engineer, flags=re.S))
     assert not re.search("[\x00-\x09\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]", code)
@@ -136,7 +136,10 @@ def test_the_emails_show_input_text_escaped(hostile) -> None:
 
 
 def test_the_raw_files_query_keeps_its_code_block_and_runs_on_the_files(hostile, tmp_path) -> None:
-    email = hostile["texts"][report.ENGINEER_EMAIL]
+    short = hostile["texts"][report.ENGINEER_EMAIL]
+    fences = [line for line in short.splitlines() if line.lstrip().startswith("```")]
+    assert fences == ["```sql", "```"]
+    email = hostile["texts"][report.EVIDENCE]
     # each fence opens with ```sql and the next fence closes it: none in between
     fences = [line for line in email.splitlines() if line.lstrip().startswith("```")]
     assert fences == ["```sql", "```"] * (len(fences) // 2)
@@ -253,10 +256,22 @@ def with_counts(facts: dict, count: int, cause: str) -> dict:
 
     facts = counts(copy.deepcopy(facts))
     summary = facts["summary"]
+    # a finding's first rows: as many records as the count says
+    records = {
+        "quarantined_rows_first": {"source_file": "delta2", "source_line_number": 7,
+                                   "quarantine_reason": "user_id is missing"},
+        "summary_users_listed_twice_first": {"user_id": 7, "source_file": "aiq",
+                                             "source_line_numbers": [3, 4]},
+        "batch_id_ties_first": {"user_id": 7, "source_file": "delta2", "source_line_number": 3,
+                                "tied_source_file": "delta1", "tied_source_line_number": 5},
+        "input_files_not_read_list": {"entry_name": "delta9.csv.gpg", "not_read_reason": "encrypted"},
+    }
     for key, value in summary.items():
         if value is None:
             summary[key] = {"files_not_loaded": ["delta2"], "files_partially_loaded": ["delta2"],
                             "cut_after_lines": [count]}.get(key, count)
+        if key in records:
+            summary[key] = [records[key]] * count
     summary.update(cause=cause, explained=cause != "unexplained")
     for file in facts["files"] + facts["named_files"]:
         for key, value in file.items():

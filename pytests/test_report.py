@@ -127,12 +127,10 @@ def test_committed_outputs_match_a_fresh_render(shipped) -> None:
             assert a.size == b.size, REFRESH
 
 
-def test_engineer_email_states_the_warehouse_figures(written) -> None:
+def test_evidence_states_the_warehouse_figures(written) -> None:
     build, emails, _ = written
-    email = emails[report.ENGINEER_EMAIL]
+    email = emails[report.EVIDENCE]
     summary = build.one("select * from marts.recon_summary")
-    subject = next(line for line in email.splitlines() if line.startswith("**Subject:**"))
-    assert summary["file_1"] in subject
     for figure in ("client_total_spend", "platform_total_spend", "expected_total_spend",
                    "spend_gap", "users_mismatched", "client_rows", "delta_files"):
         assert f"{summary[figure]:,}" in email, figure
@@ -156,13 +154,13 @@ def test_engineer_email_states_the_warehouse_figures(written) -> None:
         assert row[8].startswith(file[10])
 
 
-def test_engineer_email_shows_at_least_five_users_with_both_rows(written) -> None:
+def test_evidence_shows_at_least_five_users_with_both_rows(written) -> None:
     """Each example's two rows are the marts', and the row that should have won is at the
     line of the file the email names, in the files the build read."""
     build, emails, _ = written
     folder = {Path(p).parent for (p,) in build.query(
         "select entry_path from marts.recon_input_folder_entries where is_read")}.pop()
-    rows = table_rows(section(emails[report.ENGINEER_EMAIL], "Examples"))
+    rows = table_rows(section(emails[report.EVIDENCE], "Examples"))
     pairs = list(zip(rows[0::2], rows[1::2]))
     assert len(pairs) >= 5
     for held, should in pairs:
@@ -183,9 +181,9 @@ def test_engineer_email_shows_at_least_five_users_with_both_rows(written) -> Non
             str(user_id), *(cell.replace(",", "") for cell in should[2:6])]
 
 
-def test_sql_in_the_engineer_email_reproduces_the_finding(written) -> None:
+def test_sql_in_the_evidence_reproduces_the_finding(written) -> None:
     build, emails, _ = written
-    email = emails[report.ENGINEER_EMAIL]
+    email = emails[report.EVIDENCE]
     results = assert_sql_returns_what_the_email_says(build, email)
     summary = build.one("select * from marts.recon_summary")
     by_columns = {tuple(columns): rows for columns, rows in results}
@@ -214,14 +212,17 @@ def test_client_reply_is_plain_and_names_the_figures(written) -> None:
     parties = report.load_parties()
     assert "```" not in reply and "select " not in reply.lower() and "batch_id" not in reply
     assert f"Dear {parties['client_contact_first_name']}," in reply
-    assert "figure is right" in reply  # the client's export matches its own deltas
+    # what we checked, and no more: his export and his files, which agree
+    assert f"We checked your export and the {summary['delta_files']} data exports you sent us" in reply
+    assert f"they agree that your {summary['client_rows']:,} customers spent" in reply
     symbol = parties["currency_symbol"]
     for figure in ("client_total_spend", "platform_total_spend", "spend_gap"):
         assert f"{symbol}{summary[figure]:,}" in reply, figure
     assert f"{summary['users_mismatched']:,} of your customers" in reply
     assert summary["file_1"] in reply
     assert "reloading" in reply and parties["campaign_name"] in reply
-    assert len(reply.split()) < 300
+    body = reply[reply.index("**To:**"):reply.rindex("Kind regards")]
+    assert len(body.split()) <= 250, len(body.split())
 
 
 def test_client_reply_is_signed_and_promises_only_what_is_ours(written) -> None:
@@ -233,11 +234,26 @@ def test_client_reply_is_signed_and_promises_only_what_is_ours(written) -> None:
     signature = f"{parties['sender_name']}<br>\n{parties['sender_role']}, {parties['sender_organisation']}"
     assert reply.rstrip().endswith(signature)
     assert f"**From:** {parties['sender_name']}, {parties['sender_role']}" in reply
-    assert f"please hold it until we confirm" in reply
-    assert "nothing for you to resend" in reply and "we will write to you" in reply
+    # the error owned in one sentence; when he hears from us next, from the parties file
+    assert reply.count("The difference is our error, and I am sorry for it.") == 1
+    assert f"I will write to you {parties['next_update']} with where that stands." in reply
+    assert "From now on we will check every file you send against what we load, and tell you if one is missing." in reply
+    assert "nothing for you to resend" in reply
     for promise in ("before your", "adding a check", "will be caught", "our platform will show",
                     "by tomorrow", "within"):
         assert promise not in reply, promise
+
+
+def test_client_reply_answers_the_campaign_from_the_data(real) -> None:
+    """On the real files: 8,159 customers right and 1,841 out of date; ranked by true
+    spend (ties by user_id) the first out of date is #2,484, and everyone who spent more
+    than $5,000 (2,481 customers) is right."""
+    _, emails, _ = real
+    reply = emails[report.CLIENT_EMAIL]
+    assert "8,159 of your 10,000 customers are already right and 1,841 are not." in reply
+    assert ("your top 2,483 are all right, among them everyone who spent more than $5,000"
+            " (2,481). A campaign to them can go now.") in reply
+    assert "Please hold it for the others until our reload puts them right." in reply
 
 
 def test_html_report_carries_the_chart_and_the_figures(written) -> None:
@@ -292,7 +308,7 @@ def test_consistent_data_gives_the_short_versions(consistent) -> None:
     assert "they match" in reply and "reloading" not in reply
     assert f"{case.truth.client_total:,}" in reply
     assert len(reply.split()) < 150
-    assert_sql_returns_what_the_email_says(build, engineer)
+    assert_sql_returns_what_the_email_says(build, emails[report.EVIDENCE])
     html = emails[report.HTML_REPORT]
     assert "nothing differs" in html and "export agree" in html
 
@@ -319,13 +335,14 @@ def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
     else:
         assert "last-arriving" in engineer.splitlines()[2]
         assert "kept an older version instead" in reply
-    results = assert_sql_returns_what_the_email_says(build, engineer)
+    evidence = emails[report.EVIDENCE]
+    results = assert_sql_returns_what_the_email_says(build, evidence)
     replays = [dict(zip(columns, rows[0])) for columns, rows in results
                if columns[:2] == ["hypothesis_rank", "users_differing"]]
     # every file, the platform's rule
     assert replays[0]["users_differing"] == truth.users_differing
     assert replays[1]["users_differing"] == 0  # the explanation reproduces the platform's table
-    assert len(table_rows(section(engineer, "Examples"))) >= 10
+    assert len(table_rows(section(evidence, "Examples"))) >= 10
 
 
 @pytest.fixture(scope="module")
@@ -349,7 +366,8 @@ def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_fau
     for words in (f"{not_loaded} never loaded", f"{cut} loaded only in part",
                   f"the client export stops at {client_last}"):
         assert words in subject, subject
-    wrong = section(engineer, "What is wrong")
+    evidence = emails[report.EVIDENCE]
+    wrong = section(evidence, "What is wrong")
     assert f"{not_loaded} was never loaded" in wrong
     assert f"{cut} was loaded only up to line {line:,}" in wrong
     assert f"matches the deltas only up to {client_last}" in wrong
@@ -357,10 +375,10 @@ def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_fau
     assert platform_side + client_side == truth.gap
     assert (f"our table is {abs(platform_side):,} short and the client's export"
             f" {abs(client_side):,} short: together, the gap of {truth.gap:,}") in wrong
-    fix = section(engineer, "What to fix")
+    fix = section(evidence, "What to fix")
     assert f"load {not_loaded} and reload {cut} in full" in fix
     assert f"their deltas after {client_last} carry changes" in fix
-    assert "cause not yet found" not in engineer and "No load hypothesis" not in engineer
+    assert "cause not yet found" not in engineer and "No load hypothesis" not in evidence
     assert f"the file named {not_loaded}" in reply and f"the file named {cut}" in reply
     assert f"only up to the one named {client_last}" in reply
     assert (f"our platform is ${abs(platform_side):,} below that, and your export"
@@ -368,7 +386,7 @@ def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_fau
     html = emails[report.HTML_REPORT]
     words = report.cause_in_words(summary["cause"]).replace("'", "&#39;")
     assert words in html and "not explained" not in html
-    assert_sql_returns_what_the_email_says(build, engineer)
+    assert_sql_returns_what_the_email_says(build, evidence)
 
 
 # ---------------------------------------------------------------- the charts
@@ -404,7 +422,7 @@ def test_chart_figures_are_the_marts_and_add_up(written) -> None:
 
 
 def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
-    """What the per-file chart prints is in the engineer's email and the HTML report; what
+    """What the per-file chart prints is in the engineer's evidence and the HTML report; what
     the gap chart prints is in the client's reply."""
     _, texts, out = written
     data = report.read_chart_data(out / report.CHART_PNG)
@@ -418,7 +436,7 @@ def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
             printed += [money(f["missing"]), f"({f['missing_users']:,})"]
         if f["stale_held"]:
             printed += [money(f["stale_held"]), f"({f['stale_users']:,})"]
-    for name in (report.ENGINEER_EMAIL, report.HTML_REPORT):
+    for name in (report.EVIDENCE, report.HTML_REPORT):
         missing = [figure for figure in printed if figure not in texts[name]]
         assert not missing, (name, missing)
     reply = texts[report.CLIENT_EMAIL]
@@ -455,6 +473,81 @@ def test_a_write_up_of_the_replica_says_so_in_its_first_line(shipped, real) -> N
 # ---------------------------------------------------------------- the engineer's email
 
 
+def email_body(email: str) -> str:
+    """The email as its reader gets it: from its header to its signature (the line that
+    says a write-up is the replica's is a note on the file, not part of the message)."""
+    start = email.index("**To:**")
+    end = email.rindex("\n" + report.load_parties()["sender_name"] + "<br>")
+    return email[start:end]
+
+
+def assert_fits_one_screen(email: str) -> None:
+    """At most 400 words above the signature, the raw-files query and its result
+    included; the evidence named as attached and in the text; nothing of the project: no
+    command, no data test, no warehouse table."""
+    body = email_body(email)
+    assert len(body.split()) <= 400, len(body.split())
+    attached = next(line for line in body.splitlines() if line.startswith("**Attached:**"))
+    assert f"[{report.EVIDENCE}]({report.EVIDENCE})" in attached
+    assert body.rstrip().endswith(f"the attached {report.EVIDENCE}.") or "attached evidence" in body
+    prose = re.sub(r"```sql\n.*?\n```", "", body, flags=re.S).replace(report.EVIDENCE, "")
+    prose = "\n".join(line for line in prose.splitlines() if not line.startswith("|"))
+    for word in ("python", "recon.", "dbt", "marts.", "audit.", "staging.", "duckdb -",
+                 "target/", "warehouse"):
+        assert word not in prose.lower(), word
+    # a data test's name, or any other project identifier of three words or more
+    for chart in report.CHARTS:
+        prose = prose.replace(chart, "")
+    assert not re.findall(r"\b[a-z]+(?:_[a-z]+){2,}\b", prose), prose
+
+
+def test_engineer_email_fits_one_screen(written) -> None:
+    build, emails, _ = written
+    email = emails[report.ENGINEER_EMAIL]
+    assert_fits_one_screen(email)
+    summary = build.one("select * from marts.recon_summary")
+    (file,) = summary["files_not_loaded"]
+    low, high = build.query(
+        f"select min_batch_id, max_batch_id from marts.recon_delta_files where source_file = '{file}'")[0]
+    subject = next(line for line in email.splitlines() if line.startswith("**Subject:**"))
+    # the file, its batch_ids, the users and the amount
+    assert (f"{file} (batch_id {low} to {high}) never loaded,"
+            f" {summary['users_mismatched_platform_vs_rebuilt']:,} users out of date,"
+            f" total spend {summary['spend_gap']:,} short") in subject
+    # two examples, each at the file and line of the row that should have won
+    examples = re.findall(r"^- User (\d+): our table holds batch_id (\d+) from (\w+); it should"
+                          r" hold (\w+) line (\d+), batch_id (\d+)\.$", email, re.M)
+    assert len(examples) == 2
+    for user_id, held_batch, held_file, file_won, line, batch in examples:
+        mart = build.one(f"select * from marts.recon_platform_vs_rebuilt where user_id = {user_id}")
+        assert (int(held_batch), held_file) == (mart["platform_batch_id"], mart["platform_source_file"])
+        assert (file_won, int(line), int(batch)) == (
+            mart["rebuilt_source_file"], mart["rebuilt_source_line_number"], mart["rebuilt_batch_id"])
+    # the lead on the mechanism, labelled as one, from the pipeline the parties file describes
+    lead = next(line for line in email.splitlines() if line.startswith("**A lead to check:**"))
+    assert report.load_parties()["poll_interval"] in lead and file in lead
+
+
+def assert_reply_is_short_and_plain(reply: str, says_when_we_write: bool) -> None:
+    """At most 250 words above the signature, no SQL, and, unless everything matches,
+    when the client hears from us next (parties.yml)."""
+    body = reply[reply.index("**To:**"):reply.rindex("Kind regards")]
+    assert len(body.split()) <= 250, len(body.split())
+    assert "```" not in body and "select " not in body.lower()
+    assert (f"I will write to you {report.load_parties()['next_update']}" in body) == says_when_we_write
+
+
+def test_every_write_up_the_tests_render_fits_its_reader(
+        written, consistent, other_fault, combined_faults) -> None:
+    """The shipped replica and the real files, consistent data, another fault and three
+    faults at once."""
+    write_ups = [written[1], consistent[2], other_fault[2], combined_faults[2]]
+    for emails, has_a_fault in zip(write_ups, (True, False, True, True)):
+        assert_fits_one_screen(emails[report.ENGINEER_EMAIL])
+        assert_reply_is_short_and_plain(emails[report.CLIENT_EMAIL], says_when_we_write=has_a_fault)
+
+
+
 def test_engineer_email_leads_with_cause_ask_and_urgency(written) -> None:
     build, emails, _ = written
     email = emails[report.ENGINEER_EMAIL]
@@ -464,15 +557,21 @@ def test_engineer_email_leads_with_cause_ask_and_urgency(written) -> None:
     assert f"**Cause: {summary['files_not_loaded'][0]} never loaded.**" in first_100
     assert f"**Please load {summary['files_not_loaded'][0]}" in first_100
     assert "**It is urgent:**" in first_100 and report.load_parties()["campaign_name"] in first_100
-    assert "so the dedup is fine" not in email and "What it cannot say" in email
+    assert "**The proof:** our dedup replayed as" in first_100
+    assert "so the dedup is fine" not in email and "What it cannot say" in emails[report.EVIDENCE]
 
 
 def test_the_raw_files_query_returns_what_the_email_prints(written, monkeypatch) -> None:
     """The query the engineer can run with nothing but DuckDB and the files, run in the
     folder of the files the build read, returns the table printed under it."""
     build, emails, _ = written
-    sql, after = re.search(r"```sql\n(.*?)\n```(.*)", section(
-        emails[report.ENGINEER_EMAIL], "Check it on the raw files"), re.S).groups()
+    for text in (emails[report.ENGINEER_EMAIL],
+                 section(emails[report.EVIDENCE], "Check it on the raw files")):
+        assert_raw_files_query_returns_what_follows(build, text, monkeypatch)
+
+
+def assert_raw_files_query_returns_what_follows(build: Build, text: str, monkeypatch) -> None:
+    sql, after = re.search(r"```sql\n(.*?)\n```(.*)", text, re.S).groups()
     (folder,) = {Path(p).parent for (p,) in build.query(
         "select entry_path from marts.recon_input_folder_entries where is_read")}
     monkeypatch.chdir(folder)
@@ -485,9 +584,9 @@ def test_the_raw_files_query_returns_what_the_email_prints(written, monkeypatch)
     assert sum(spend for _, _, spend in rows) == summary["spend_gap_platform_side"]
 
 
-def test_engineer_email_says_what_changed_beyond_spend(written) -> None:
+def test_evidence_says_what_changed_beyond_spend(written) -> None:
     build, emails, _ = written
-    email = emails[report.ENGINEER_EMAIL]
+    email = emails[report.EVIDENCE]
     for column in ("count_saved_items", "loyalty_credits"):
         users, larger = build.query(
             f"select count(*), count(*) filter (where platform_{column} > rebuilt_{column})"
@@ -500,7 +599,7 @@ def test_examples_show_each_file_the_stale_rows_come_from(written) -> None:
     """On the real files, delta0, delta1 and delta2 all hold stale rows: the examples show
     each, not six users of delta0."""
     build, emails, _ = written
-    rows = table_rows(section(emails[report.ENGINEER_EMAIL], "Examples"))
+    rows = table_rows(section(emails[report.EVIDENCE], "Examples"))
     shown = {held[6] for held in rows[0::2]}
     groups = {f for (f,) in build.query(
         "select distinct coalesce(platform_source_file, 'no delta file')"

@@ -7,7 +7,10 @@ them (and runs the reproduction queries the engineer's email shows, so each resu
 is what a reader gets), :func:`render` fills the Jinja2 templates in ``recon/templates/``,
 which choose their wording by ``recon_summary.cause``, and :func:`write_reports` writes
 
-* ``email_to_platform_engineer.md``: root cause, figures, examples, SQL, fix, prevention;
+* ``email_to_platform_engineer.md``: one screen: the cause, its proof, the ask, the query
+  on the raw files, two examples, what to check in the logs and a lead on the mechanism;
+* ``evidence_for_platform_engineer.md``, which the email attaches: every figure per file,
+  the explanations replayed, more examples, SQL, what to fix and how to prevent it;
 * ``reply_to_client.md``: the same finding in plain words for the client;
 * ``reconciliation_report.html``: the figures and both charts, one self-contained page;
 * ``spend_gap.png``: for people, the two totals, the gap and what explains it (the reply
@@ -47,6 +50,7 @@ PARTIES_FILE = TEMPLATE_DIR / "parties.yml"
 PROJECT_ROOT = PACKAGE_DIR.parent
 
 ENGINEER_EMAIL = "email_to_platform_engineer.md"
+EVIDENCE = "evidence_for_platform_engineer.md"
 CLIENT_EMAIL = "reply_to_client.md"
 HTML_REPORT = "reconciliation_report.html"
 ROOT_CAUSE = "root_cause.txt.j2"
@@ -55,6 +59,7 @@ GAP_CHART_PNG = "spend_gap.png"
 HISTORY_CHART_PNG = "spend_gap_over_builds.png"
 TEXT_OUTPUTS = {
     ENGINEER_EMAIL: "email_to_platform_engineer.md.j2",
+    EVIDENCE: "evidence_for_platform_engineer.md.j2",
     CLIENT_EMAIL: "reply_to_client.md.j2",
     HTML_REPORT: "reconciliation_report.html.j2",
 }
@@ -328,10 +333,13 @@ def raw_files_query(connection: duckdb.DuckDBPyConnection) -> dict | None:
         """,
     )
     rows = sorted(rows, key=lambda row: order.index(row[0]))
+    rows = [(names[file], users, int(spend)) for file, users, spend in rows]
     return {
         "sql": sql,
         "columns": ["newest_row_in", "users_differing", "spend_not_in_our_table"],
-        "rows": [(names[file], users, int(spend)) for file, users, spend in rows],
+        "rows": rows,
+        # how much of a screen it takes: its words and its result's cells
+        "words": len(sql.split()) + 3 * (len(rows) + 1),
     }
 
 
@@ -351,6 +359,46 @@ def column_impact(connection: duckdb.DuckDBPyConnection) -> list[dict]:
         ).fetchone()
         impact.append({"column": column, "users": users, "larger": larger})
     return impact
+
+
+def campaign_cut(connection: duckdb.DuckDBPyConnection) -> dict:
+    """For a campaign to the top spenders: the client's customers ranked by what they
+    truly spent (the deltas rebuilt; ties by user_id), how many already show the right
+    row on the platform, how many from the top are right before the first that is not,
+    and a round spend above which every customer is right (two significant figures, up
+    from the largest spend among those out of date), with how many spent more. None of
+    the last two where every customer is right or none is."""
+    cut = _rows(
+        connection,
+        """
+        with ranked as (
+            select
+                status,
+                rebuilt_total_spend,
+                row_number() over (order by rebuilt_total_spend desc, user_id) as spend_rank
+            from marts.recon_platform_vs_rebuilt
+            where rebuilt_total_spend is not null
+        )
+        select
+            count(*) as customers,
+            count(*) filter (where status = 'match') as customers_right,
+            coalesce(min(spend_rank) filter (where status <> 'match'), count(*) + 1) - 1
+                as top_right,
+            max(rebuilt_total_spend) filter (where status <> 'match') as highest_spend_wrong
+        from ranked
+        """,
+    )[0]
+    highest = cut.pop("highest_spend_wrong")
+    cut["spend_above"] = cut["customers_above"] = None
+    if highest is not None and cut["customers_right"]:
+        step = 10 ** max(len(str(abs(int(highest)))) - 2, 0)
+        above = -(-int(highest) // step) * step
+        customers_above = connection.execute(
+            "select count(*) from marts.recon_platform_vs_rebuilt where rebuilt_total_spend > ?",
+            [above]).fetchone()[0]
+        if customers_above:
+            cut["spend_above"], cut["customers_above"] = above, customers_above
+    return cut
 
 
 def example_mart(summary: dict) -> str:
@@ -445,6 +493,7 @@ def collect(database: Path) -> dict:
         examples = pick_examples(connection, summary, EXAMPLES_SHOWN)
         raw_query = raw_files_query(connection)
         impact = column_impact(connection)
+        campaign = campaign_cut(connection)
         input_folder = connection.execute(
             "select min(entry_path) from marts.recon_input_folder_entries"
         ).fetchone()[0]
@@ -483,6 +532,7 @@ def collect(database: Path) -> dict:
         "examples": examples,
         "raw_query": raw_query,
         "impact": impact,
+        "campaign": campaign,
         "queries": {q["key"]: q for q in queries},
         "chart": chart_data(summary, files),
         "history": history_data(builds, summary),
@@ -933,18 +983,20 @@ def _trusted(function):
     return lambda *args, **kwargs: Markup(function(*args, **kwargs))
 
 
-def environment(markdown: bool = False) -> jinja2.Environment:
-    """The templates' environment. The HTML report escapes what it prints (autoescape);
-    the Markdown emails (markdown=True) print every value through _markdown_value, so that
-    text from the input is escaped wherever it lands and only figures, the parties' names
-    and the templates' own words are printed as they are. Both show control characters."""
+def environment(markdown: bool = False, html: bool = False) -> jinja2.Environment:
+    """The templates' environment. The HTML report's (html=True) escapes what every
+    template prints, the macros it imports too (autoescape); the Markdown emails
+    (markdown=True) print every value through _markdown_value, so that text from the
+    input is escaped wherever it lands and only figures, the parties' names and the
+    templates' own words are printed as they are; the plain one (the root cause's words)
+    escapes nothing. All show control characters."""
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATE_DIR),
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
-        autoescape=jinja2.select_autoescape(["html.j2"]),
+        autoescape=html,
         finalize=_markdown_value if markdown else _shown_value,
     )
     env.filters.update(
@@ -986,7 +1038,7 @@ def _tidy(text: str) -> str:
 
 def render(facts: dict, parties: dict) -> dict[str, str]:
     """The emails and the HTML report as text, by output file name."""
-    env = environment()
+    env = environment(html=True)
     svgs = {}
     for name in CHARTS:
         svg = draw_chart(facts["chart"], parties, "svg", name).decode()
@@ -1007,6 +1059,7 @@ def render(facts: dict, parties: dict) -> dict[str, str]:
         "chart_png": CHART_PNG,
         "gap_chart_png": GAP_CHART_PNG,
         "engineer_email": ENGINEER_EMAIL,
+        "evidence": EVIDENCE,
         "client_email": CLIENT_EMAIL,
     }
     # the Markdown emails print the parties' names and the amounts as they are (they are
