@@ -17,6 +17,7 @@ after `--` reaches dbt merged with --input-dir, in one --vars.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -106,6 +107,28 @@ def test_a_summary_with_no_rows_gets_a_verdict_not_a_traceback(folders, tmp_path
         " ".join(result.stdout.split()))
     assert "every_summary_file_has_rows" in result.stdout
     assert sorted(os.listdir(tmp_path / "reports")) == sorted(WRITE_UP_FILES)
+
+
+def test_the_build_screen_is_progress_summary_findings_and_the_write_up(folders, tmp_path: Path) -> None:
+    """dbt's own log goes to target/dbt.log: the screen shows one line for the build, the
+    summary, each finding on one line, and where the write-up went; --verbose shows dbt's
+    log as dbt prints it."""
+    result = cli(tmp_path, "build", "--input-dir", str(folders["empty"]),
+                 "--report-dir", str(tmp_path / "reports"))
+    lines = result.stdout.splitlines()
+    assert re.fullmatch(r"dbt build: \d+ nodes run \(dbt's log: .*dbt\.log; --verbose prints it here\)\.",
+                        lines[0]), lines[0]
+    for dbt_says in ("START", "Failure in test", "Done. PASS", "Completed with", "Running with dbt"):
+        assert dbt_says not in result.stdout, dbt_says
+    findings = lines.index(next(line for line in lines if "findings (data tests that found rows" in line
+                                or line.startswith("One finding")))
+    assert lines.index(next(line for line in lines if line.startswith("Reconciliation of"))) < findings
+    assert any(line.startswith("  every_summary_file_has_rows") for line in lines[findings:])
+    assert lines.index("Written up:") > findings
+    assert "Failure in test" in (tmp_path / "target" / "dbt.log").read_text()
+    verbose = cli(tmp_path, "build", "--verbose", "--input-dir", str(folders["empty"]),
+                  "--report-dir", str(tmp_path / "reports"))
+    assert "Failure in test" in verbose.stdout and "dbt build: " not in verbose.stdout
 
 
 # ---------------------------------------------------------------- a command line to fix

@@ -186,7 +186,10 @@ def test_html_report_shows_the_chart_and_the_tables(docs_site, tmp_path) -> None
     files = [f for (f,) in build.query(
         "select source_file from marts.recon_delta_files order by file_position")]
     text = visible_text(dom)
-    assert report.cause_in_words(summary["cause"]) in text and summary["root_cause"] in text
+    words = report.cause_in_words(
+        summary["cause"], summary["files_not_loaded"], summary["files_partially_loaded"])
+    assert words == "one delta file never loaded"
+    assert words in text and summary["root_cause"] in text
     chart = re.search(r'<figure id="chart">(.*?)</figure>', dom, re.S).group(1)
     assert "<svg" in chart and all(f">{name}<" in chart for name in files)
     rows = re.findall(r"<tr[^>]*><td>(\w+)</td>", re.search(

@@ -310,7 +310,7 @@ def test_consistent_data_gives_the_short_versions(consistent) -> None:
     assert len(reply.split()) < 150
     assert_sql_returns_what_the_email_says(build, emails[report.EVIDENCE])
     html = emails[report.HTML_REPORT]
-    assert "nothing differs" in html and "export agree" in html
+    assert "nothing differs" in html and f"customers of yours are right on" in html
 
 
 def test_another_fault_gives_its_own_words_and_figures(other_fault) -> None:
@@ -384,7 +384,9 @@ def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_fau
     assert (f"our platform is ${abs(platform_side):,} below that, and your export"
             f" ${abs(client_side):,} below it") in reply
     html = emails[report.HTML_REPORT]
-    words = report.cause_in_words(summary["cause"]).replace("'", "&#39;")
+    words = report.cause_in_words(
+        summary["cause"], summary["files_not_loaded"], summary["files_partially_loaded"]
+    ).replace("'", "&#39;")
     assert words in html and "not explained" not in html
     assert_sql_returns_what_the_email_says(build, evidence)
 
@@ -398,7 +400,7 @@ def test_chart_figures_are_the_marts_and_add_up(written) -> None:
     rows held in their place."""
     build, _, out = written
     data = report.read_chart_data(out / report.CHART_PNG)
-    assert report.read_chart_data(out / report.GAP_CHART_PNG) == data
+    assert report.read_chart_data(out / report.CUSTOMERS_CHART_PNG) == data
     summary = build.one("select * from marts.recon_summary")
     assert (data["client_total"], data["platform_total"], data["expected_total"], data["spend_gap"]) == (
         summary["client_total_spend"], summary["platform_total_spend"],
@@ -406,10 +408,11 @@ def test_chart_figures_are_the_marts_and_add_up(written) -> None:
     files = build.query(
         """select source_file, total_spend, winning_total_spend_on_platform,
                winning_total_spend_not_on_platform, winning_users_not_on_platform,
-               stale_total_spend_held, stale_rows_held, total_spend_replaced_as_expected
+               stale_total_spend_held, stale_rows_held, total_spend_replaced_as_expected,
+               spend_gap_attributed
            from marts.recon_delta_files order by file_position""")
     keys = ("source_file", "total_spend", "on_platform", "missing", "missing_users",
-            "stale_held", "stale_users", "replaced")
+            "stale_held", "stale_users", "replaced", "gap")
     assert [tuple(f[k] for k in keys) for f in data["files"]] == files
     for f in data["files"]:
         assert f["on_platform"] + f["missing"] + f["stale_held"] + f["replaced"] == f["total_spend"]
@@ -419,11 +422,38 @@ def test_chart_figures_are_the_marts_and_add_up(written) -> None:
     assert data["expected_total"] == data["on_platform_total"] + data["missing_total"]
     assert (data["missing_total"] - data["stale_held_total"]
             - data["platform_held_from_no_delta"]) == summary["spend_gap_platform_side"]
+    # the client's chart: his customers, right or not, as recon_platform_vs_rebuilt has them
+    right, customers = build.query(
+        "select count(*) filter (where status = 'match'), count(*)"
+        " from marts.recon_platform_vs_rebuilt where rebuilt_total_spend is not null")[0]
+    assert (data["customers_right"], data["customers"]) == (right, customers)
+
+
+def test_each_chart_draws_and_labels_what_its_reader_needs(written) -> None:
+    """The engineer's chart labels each file's part of the gap beside its bar; the
+    client's, how many of his customers are right and how many out of date."""
+    build, _, out = written
+    data = report.read_chart_data(out / report.CHART_PNG)
+    parties = report.load_parties()
+    money = lambda value: report._money(parties["currency_symbol"], value)  # noqa: E731
+    files_svg = report.draw_chart(data, parties, "svg", report.CHART_PNG).decode()
+    gaps = build.query("select spend_gap_attributed from marts.recon_delta_files"
+                       " where spend_gap_attributed <> 0")
+    assert gaps
+    for (gap,) in gaps:
+        assert f">gap {money(gap)}<" in files_svg
+    assert "total spend in the file" in files_svg and "total_spend" not in files_svg
+    customers_svg = report.draw_chart(data, parties, "svg", report.CUSTOMERS_CHART_PNG).decode()
+    wrong = data["customers"] - data["customers_right"]
+    assert f">{data['customers_right']:,} right<" in customers_svg
+    assert f">{wrong:,} out of date<" in customers_svg
+    assert f"{wrong:,} of your {data['customers']:,} customers are out of date" in customers_svg
+    assert "table" not in customers_svg
 
 
 def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
     """What the per-file chart prints is in the engineer's evidence and the HTML report; what
-    the gap chart prints is in the client's reply."""
+    the customers chart prints is in the client's reply."""
     _, texts, out = written
     data = report.read_chart_data(out / report.CHART_PNG)
     symbol = report.load_parties()["currency_symbol"]
@@ -436,15 +466,16 @@ def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
             printed += [money(f["missing"]), f"({f['missing_users']:,})"]
         if f["stale_held"]:
             printed += [money(f["stale_held"]), f"({f['stale_users']:,})"]
+    printed += [money(f["gap"]) for f in data["files"] if f["gap"]]
     for name in (report.EVIDENCE, report.HTML_REPORT):
         missing = [figure for figure in printed if figure not in texts[name]]
         assert not missing, (name, missing)
+    # what the client's chart prints: his customers, right and not, and the round spend
     reply = texts[report.CLIENT_EMAIL]
-    for figure in (data["client_total"], data["platform_total"], abs(data["spend_gap"])):
-        assert f"{figure:,}" in reply
-    # the files the gap chart's "why" names, the reply names too
-    for file in re.findall(r"\bdelta\w+", " ".join(data["explained_by"])):
-        assert file in reply, file
+    wrong = data["customers"] - data["customers_right"]
+    for figure in (f"{data['customers_right']:,}", f"{wrong:,}", f"{data['customers']:,}",
+                   money(data["spend_above"])):
+        assert figure in reply, figure
 
 
 def test_the_real_files_chart_shows_the_stale_rows_the_platform_holds(real) -> None:

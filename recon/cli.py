@@ -4,8 +4,10 @@
     python -m recon.cli summary [--target spark]
     python -m recon.cli report [--target spark] [--out DIR] [--parties FILE]
 
-`build` runs `dbt build` in-process on this project, then prints the summary read back
-from the warehouse and the data tests that failed, generates the dbt docs site
+`build` runs `dbt build` in-process on this project, showing its progress in one line
+(dbt's full log goes to target/dbt.log; `--verbose` prints it as dbt does), then prints
+the summary read back from the warehouse and the findings (the data tests that failed,
+one line each, with where their rows are kept), generates the dbt docs site
 (target/static_index.html) and writes the findings up (recon/report.py): the two emails,
 the HTML report and the chart, into reports/ for the shipped replica, or target/reports/
 with --input-dir (or an input_dir in --vars), so a client's data never lands in a
@@ -213,16 +215,52 @@ def check_warehouse(target: str) -> None:
             f"The warehouse {shown(str(path))} {what}: {fix}. ({shown(message)})") from None
 
 
+class Progress:
+    """dbt's build, shown compactly: on a terminal one line that counts the nodes as they
+    finish; elsewhere (a pipe, a CI log) nothing until the line that says how many ran.
+    A dbtRunner callback."""
+
+    def __init__(self, stream=sys.stdout) -> None:
+        self.stream, self.done, self.total = stream, 0, 0
+        self.live = stream.isatty()
+
+    def __call__(self, event) -> None:
+        data = event.data
+        if not self.total and getattr(data, "total", 0):
+            self.total = data.total
+        if event.info.name == "NodeFinished":
+            self.done += 1
+            if self.live:
+                node = shown(data.node_info.node_name)[:48]
+                total = f"{self.total:,}" if self.total else "?"
+                self.stream.write(f"\r  dbt build: {self.done:,}/{total} {node:<48}")
+                self.stream.flush()
+
+    def finish(self) -> None:
+        if self.live:
+            self.stream.write("\r" + " " * 72 + "\r")
+        log = os.path.relpath(target_path() / "dbt.log")
+        print(f"dbt build: {self.done:,} {'node' if self.done == 1 else 'nodes'} run"
+              f" (dbt's log: {log}; --verbose prints it here).", file=self.stream)
+
+
 def run_dbt_build(
-    variables: dict, extra_args: list[str], target: str = "duckdb"
+    variables: dict, extra_args: list[str], target: str = "duckdb", verbose: bool = False
 ) -> tuple[bool, list[dict]]:
     """`dbt build` on this project with these vars; returns success and one dict per node
-    that did not pass. On Spark, the marts of a build that reached recon_summary are then
-    copied into the DuckDB file the summary and the write-up read."""
+    that did not pass. Unless verbose, dbt's own output goes to target/dbt.log only and
+    Progress shows the build. On Spark, the marts of a build that reached recon_summary
+    are then copied into the DuckDB file the summary and the write-up read."""
     from dbt.cli.main import dbtRunner
 
-    result = dbtRunner().invoke(dbt_args(["build"], variables, target, extra_args))
+    progress = Progress()
+    quiet = [] if verbose else ["--log-level", "none", "--log-level-file", "debug",
+                                "--log-path", str(target_path())]
+    result = (dbtRunner() if verbose else dbtRunner(callbacks=[progress])).invoke(
+        dbt_args(["build"], variables, target, [*quiet, *extra_args]))
     release_warehouse()
+    if not verbose:
+        progress.finish()
     if result.exception is not None:
         raise SystemExit(f"dbt could not run: {result.exception}")
     if target == "spark":
@@ -344,7 +382,8 @@ def first_error(not_passed: list[dict]) -> list[str]:
 def report_stopped_build(not_passed: list[dict], report_dir: Path) -> None:
     """What a build that stopped before the reconciliation prints, and the earlier
     build's write-up removed, so that nothing shows a verdict this build did not make."""
-    error = first_error(not_passed) or ["dbt stopped without an error message (see logs/dbt.log)"]
+    error = first_error(not_passed) or [
+        f"dbt stopped without an error message (see {os.path.relpath(target_path() / 'dbt.log')})"]
     skipped = sum(1 for node in not_passed if node["status"] == "skipped")
     print(f"The build stopped before the reconciliation: {shown(error[0])}", file=sys.stderr)
     for line in error[1:]:
@@ -395,17 +434,28 @@ def format_summary(summary: dict) -> str:
 
 
 def format_failures(not_passed: list[dict]) -> str:
-    """One line per data test or node that did not pass, with where its rows are kept."""
+    """The findings, one line each: every data test that failed (or warned), with how
+    many rows it found and where they are kept; then anything that did not run."""
     if not not_passed:
-        return "Every data test passed: the tables agree."
-    lines = ["Did not pass:"]
-    for node in not_passed:
+        return "No finding: every data test passed, the tables agree."
+    findings = [node for node in not_passed if node["status"] in ("fail", "warn")]
+    others = [node for node in not_passed if node not in findings]
+    lines = []
+    if findings:
+        lines.append(f"{'One finding' if len(findings) == 1 else f'{len(findings):,} findings'}"
+                     " (data tests that found rows, kept in the warehouse):")
+    for node in findings + [None] + others:
+        if node is None:
+            if others:
+                lines.append("Did not run to the end:")
+            continue
         rows = node["failures"]
         count = f" ({rows:,} row{'s' if rows != 1 else ''})" if rows else ""
         # database.schema.table: the schema and table are what a reader types
         relation = (node["relation"] or "").replace('"', "").split(".")[-2:]
         kept = f"  -> {'.'.join(relation)}" if node["relation"] else ""
-        lines.append(f"  {node['status']:<6} {node['name']}{count}{shown(kept)}")
+        status = "" if node in findings and node["status"] == "fail" else f"{node['status']}: "
+        lines.append(f"  {status}{node['name']}{count}{shown(kept)}")
     return "\n".join(lines)
 
 
@@ -421,6 +471,8 @@ def main(argv: list[str] | None = None) -> int:
         "--report-dir", type=Path,
         help="where the write-up goes (default: reports/, or target/reports/ with --input-dir)",
     )
+    build.add_argument("--verbose", action="store_true",
+                       help="print dbt's own log as it runs (otherwise it goes to target/dbt.log)")
     build.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed on to dbt build after --")
     commands.add_parser("summary", help="print the summary of the last build").add_argument(
         "--target", **engines)
@@ -453,7 +505,7 @@ def run(args: argparse.Namespace) -> int:
             "target/reports" if "input_dir" in variables else "reports")
         check_report_dir(report_dir, "--report-dir")
         check_warehouse(args.target)
-        success, not_passed = run_dbt_build(variables, extra, args.target)
+        success, not_passed = run_dbt_build(variables, extra, args.target, args.verbose)
         if any(node["name"] == "recon_summary" for node in not_passed):
             report_stopped_build(not_passed, report_dir)
             return 1

@@ -13,7 +13,7 @@ which choose their wording by ``recon_summary.cause``, and :func:`write_reports`
   the explanations replayed, more examples, SQL, what to fix and how to prevent it;
 * ``reply_to_client.md``: the same finding in plain words for the client;
 * ``reconciliation_report.html``: the figures and both charts, one self-contained page;
-* ``spend_gap.png``: for people, the two totals, the gap and what explains it (the reply
+* ``customers_right.png``: for people, the two totals, the gap and what explains it (the reply
   to the client attaches it);
 * ``spend_by_delta_file.png``: for the engineer, each delta file's spend in four parts:
   newest rows on the platform, newest rows missing, older rows it still holds instead,
@@ -55,7 +55,7 @@ CLIENT_EMAIL = "reply_to_client.md"
 HTML_REPORT = "reconciliation_report.html"
 ROOT_CAUSE = "root_cause.txt.j2"
 CHART_PNG = "spend_by_delta_file.png"
-GAP_CHART_PNG = "spend_gap.png"
+CUSTOMERS_CHART_PNG = "customers_right.png"
 HISTORY_CHART_PNG = "spend_gap_over_builds.png"
 TEXT_OUTPUTS = {
     ENGINEER_EMAIL: "email_to_platform_engineer.md.j2",
@@ -64,7 +64,7 @@ TEXT_OUTPUTS = {
     HTML_REPORT: "reconciliation_report.html.j2",
 }
 # Every file write_reports writes, and the one it writes only with a history of builds.
-WRITE_UP_FILES = (*TEXT_OUTPUTS, CHART_PNG, GAP_CHART_PNG)
+WRITE_UP_FILES = (*TEXT_OUTPUTS, CHART_PNG, CUSTOMERS_CHART_PNG)
 OPTIONAL_WRITE_UP_FILES = (HISTORY_CHART_PNG,)
 # The key of the PNG text chunk that carries the data the chart was drawn from.
 CHART_DATA_KEY = "Description"
@@ -468,11 +468,9 @@ def collect(database: Path) -> dict:
     with duckdb.connect(str(database), read_only=True) as connection:
         summary = _rows(connection, "select * from marts.recon_summary")[0]
         files = _rows(connection, "select * from marts.recon_delta_files order by file_position")
-        hypotheses = _rows(
-            connection,
-            "select * from marts.recon_load_hypotheses order by hypothesis_rank limit ?",
-            [HYPOTHESES_SHOWN],
-        )
+        every_hypothesis = _rows(
+            connection, "select * from marts.recon_load_hypotheses order by hypothesis_rank")
+        hypotheses = every_hypothesis[:HYPOTHESES_SHOWN]
         # per file whose row should have won: where the platform's row came from instead
         # (held_from null: the platform has no row, or one no delta carries)
         held_instead = _rows(
@@ -527,14 +525,15 @@ def collect(database: Path) -> dict:
         "files_after_client_export": later_than_client,
         "hypotheses": hypotheses,
         "best": hypotheses[0] if hypotheses else None,
+        "hypotheses_tried": len(every_hypothesis),
         # the hypotheses that tell something apart: the first of each score
-        "telling_hypotheses": telling_hypotheses(hypotheses),
+        "telling_hypotheses": telling_hypotheses(every_hypothesis)[:HYPOTHESES_SHOWN],
         "examples": examples,
         "raw_query": raw_query,
         "impact": impact,
         "campaign": campaign,
         "queries": {q["key"]: q for q in queries},
-        "chart": chart_data(summary, files),
+        "chart": chart_data(summary, files, campaign),
         "history": history_data(builds, summary),
     }
 
@@ -545,7 +544,9 @@ def folder_builds(connection: duckdb.DuckDBPyConnection, invocation_id: str) -> 
     return _rows(
         connection,
         """
-        select run_started_at, invocation_id, spend_gap, cause, explained
+        select
+            run_started_at, invocation_id, spend_gap, cause, explained, files_not_loaded,
+            files_partially_loaded
         from marts.recon_run_history
         where has_verdict and input_folder in (
             select input_folder from marts.recon_run_history where invocation_id = ?
@@ -568,6 +569,7 @@ def history_data(builds: list[dict], summary: dict, min_builds: int = 2) -> dict
             "at": b["run_started_at"].strftime("%Y-%m-%d %H:%M"),
             "spend_gap": int(b["spend_gap"]),
             "cause": b["cause"],
+            "cause_words": cause_in_words(b["cause"], b["files_not_loaded"], b["files_partially_loaded"]),
             "explained": bool(b["explained"]),
         }
         for b in builds
@@ -591,9 +593,20 @@ def telling_hypotheses(hypotheses: list[dict]) -> list[dict]:
     return kept
 
 
-def cause_in_words(cause: str) -> str:
-    """recon_summary.cause in words (CAUSE_WORDS), each fault of a combination joined."""
-    return ", and ".join(CAUSE_WORDS.get(part, part) for part in cause.split("+"))
+def cause_in_words(cause: str, files_not_loaded: Sequence | None = None,
+                   files_partially_loaded: Sequence | None = None) -> str:
+    """recon_summary.cause in words (CAUSE_WORDS), each fault of a combination joined;
+    given the files not loaded and cut short, their count agrees with the words ("one
+    delta file never loaded", "2 delta files loaded in part")."""
+    counted = {}
+    if files_not_loaded:
+        n = len(files_not_loaded)
+        counted["files_not_loaded"] = f"{'one' if n == 1 else f'{n:,}'} delta {_plural(n, 'file')} never loaded"
+    if files_partially_loaded:
+        n = len(files_partially_loaded)
+        counted["file_partially_loaded"] = (
+            "a delta file loaded in part" if n == 1 else f"{n:,} delta files loaded in part")
+    return ", and ".join(counted.get(part) or CAUSE_WORDS.get(part, part) for part in cause.split("+"))
 
 
 def replica_folder(entry_path: str | None) -> str | None:
@@ -609,13 +622,14 @@ def replica_folder(entry_path: str | None) -> str | None:
 # ---------------------------------------------------------------- the chart
 
 
-def chart_data(summary: dict, files: list[dict]) -> dict:
+def chart_data(summary: dict, files: list[dict], campaign: dict) -> dict:
     """Every figure the two charts draw, each one of the marts': the three totals and the
     gap (recon_summary), what explains it, and per delta file the four parts of its spend
     (recon_delta_files): its newest rows on the platform, its newest rows missing from it,
     its older rows the platform still holds in their place, and its older rows replaced as
-    they should be. The parts add up to each file's spend; the platform's parts, with what
-    it holds from no delta, to its total."""
+    they should be, and the part of the gap that is the file's. The parts add up to each
+    file's spend; the platform's parts, with what it holds from no delta, to its total. For
+    the client's chart, his customers right and not (campaign_cut)."""
     parts = [
         {
             "source_file": f["source_file"],
@@ -626,6 +640,7 @@ def chart_data(summary: dict, files: list[dict]) -> dict:
             "stale_held": int(f["stale_total_spend_held"]),
             "stale_users": int(f["stale_rows_held"]),
             "replaced": int(f["total_spend_replaced_as_expected"]),
+            "gap": int(f["spend_gap_attributed"]),
         }
         for f in files
     ]
@@ -643,6 +658,13 @@ def chart_data(summary: dict, files: list[dict]) -> dict:
         "spend_gap": int(summary["spend_gap"]),
         "platform_held_from_no_delta": int(summary["platform_total_spend"]) - on_platform - stale_held,
         "explained_by": explained_by(summary),
+        "spend_gap_platform_side": int(summary["spend_gap_platform_side"]),
+        # for the client: his customers on the platform, right or not (campaign_cut)
+        "customers": campaign["customers"],
+        "customers_right": campaign["customers_right"],
+        "customers_missing": int(summary["users_missing_from_platform"] or 0),
+        "spend_above": campaign["spend_above"],
+        "customers_above": campaign["customers_above"],
     }
 
 
@@ -711,45 +733,54 @@ def _money(symbol: str, value: int) -> str:
     return f"-{symbol}{-value:,}" if value < 0 else f"{symbol}{value:,}"
 
 
-def _gap_figure(data: dict, parties: dict):
-    """For people: what the client's export sums to, what the platform's table sums to,
-    the gap, and what explains it."""
+def _round_money(symbol: str, value: float) -> str:
+    """An axis tick: $0, $500k, $2M, $2.5M."""
+    for size, suffix in ((1_000_000, "M"), (1_000, "k")):
+        if abs(value) >= size:
+            return f"{symbol}{value / size:,.1f}".rstrip("0").rstrip(".") + suffix
+    return _money(symbol, int(value))
+
+
+def _customers_figure(data: dict, parties: dict):
+    """For the client: how many of his customers the platform already shows right and
+    how many are out of date (or missing), in his words; where every customer who spent
+    more than a round amount is right, that too."""
     pyplot = _pyplot()
     money = lambda value: _money(parties["currency_symbol"], value)  # noqa: E731
-    bars = [
-        (f"{_possessive(parties['client_name'])} export", data["client_total"], "#1565c0"),
-        (f"{_possessive(parties['platform_short_name'])} table", data["platform_total"], "#6a1b9a"),
-    ]
-    if data["expected_total"] != data["client_total"]:
-        bars.append(("the delta files, rebuilt", data["expected_total"], "#78909c"))
-    widest = max([value for _, value, _ in bars] + [1])
-    figure, axes = pyplot.subplots(figsize=(9, 1.9 + 0.55 * len(bars)), dpi=110, layout="constrained")
-    positions = list(range(len(bars)))
-    axes.barh(positions, [value for _, value, _ in bars], color=[c for _, _, c in bars], height=0.6)
-    for position, (_, value, _) in zip(positions, bars):
-        axes.text(value + widest * 0.01, position, money(value), va="center", ha="left", fontsize=10)
-    axes.set_yticks(positions, [label for label, _, _ in bars])
-    axes.invert_yaxis()
-    axes.set_xlim(0, widest * 1.22)
+    customers, right = data["customers"], data["customers_right"]
+    wrong = customers - right
+    not_right = "out of date or missing" if data["customers_missing"] else "out of date"
+    figure, axes = pyplot.subplots(figsize=(9, 1.7), dpi=110, layout="constrained")
+    parts = [(right, f"{_number(right)} right", "#2e7d32"), (wrong, f"{_number(wrong)} {not_right}", "#ef6c00")]
+    left = 0
+    for value, label, colour in parts:
+        if value:
+            axes.barh([0], [value], left=left, color=colour, height=0.6)
+            if value >= 0.2 * customers:  # room for the label inside the part
+                axes.text(left + value / 2, 0, label, va="center", ha="center", fontsize=10.5,
+                          color="white", fontweight="bold")
+            else:  # above the part's end, in its colour
+                axes.text(left + value, 0.36, label, va="bottom", ha="right", fontsize=10.5,
+                          color=colour, fontweight="bold")
+            left += value
+    axes.set_xlim(0, max(customers, 1))
+    axes.set_ylim(-0.4, 0.75)
+    axes.set_yticks([])
     axes.set_xticks([])
-    for side in ("top", "right", "bottom"):
+    for side in ("top", "right", "left", "bottom"):
         axes.spines[side].set_visible(False)
-    gap = data["spend_gap"]
-    if gap:
-        title = (
-            f"{_possessive(parties['platform_short_name'])} table holds {money(abs(gap))}"
-            f" {'less' if gap > 0 else 'more'} than {_possessive(parties['client_name'])} export"
-        )
+    platform = parties["platform_short_name"]
+    if wrong:
+        title = f"{_number(wrong)} of your {_number(customers, 'customer')} {_plural(wrong, 'is', 'are')} {not_right} on {platform}"
+        note = f"Our reload corrects the {_number(wrong)}."
+        if data["spend_above"]:
+            note = (f"Everyone who spent more than {money(data['spend_above'])} is among the"
+                    f" {_number(right)} who are right. " + note)
     else:
-        title = f"{_possessive(parties['platform_short_name'])} table and the client's export agree"
+        title = f"All {_number(customers, 'customer')} of yours are right on {platform}"
+        note = "Each shows the figures of the latest file you sent."
     figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
-    if data["explained_by"]:
-        why = "Why: " + shown("; ".join(data["explained_by"])) + "."
-    elif gap:
-        why = "Why: not found yet."
-    else:
-        why = "Total spend, every user."
-    axes.set_title(why, loc="left", fontsize=9.5, color="#37474f", wrap=True)
+    axes.set_title(note, loc="left", fontsize=9.5, color="#37474f")
     return figure, pyplot
 
 
@@ -783,28 +814,32 @@ def _files_figure(data: dict, parties: dict):
         if file["stale_held"]:
             notes.append((f"{_money(symbol, file['stale_held'])} stale"
                           f" ({_number(file['stale_users'], 'user')})", "#e65100"))
+        if file["gap"]:
+            notes.append((f"gap {_money(symbol, file['gap'])}", "#000000", "bold"))
         x = file["total_spend"] + widest * 0.01
         text = axes.text(x, position, notes[0][0], va="center", ha="left", fontsize=8.5, color=notes[0][1])
-        for note, colour in notes[1:]:
+        for note, colour, *weight in notes[1:]:
             text = axes.annotate(
                 note, xycoords=text, xy=(1, 0), xytext=(6, 0), textcoords="offset points",
-                va="bottom", ha="left", fontsize=8.5, color=colour,
+                va="bottom", ha="left", fontsize=8.5, color=colour, fontweight=(weight or ["normal"])[0],
             )
     axes.set_yticks(positions, [shown(f["source_file"]) for f in files])
     axes.invert_yaxis()
-    axes.set_xlim(0, widest * 1.75)
-    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _money(symbol, int(x))))
-    axes.set_xlabel(f"total_spend in the file ({symbol})")
+    axes.set_xlim(0, widest * 1.02)
+    axes.xaxis.set_major_formatter(FuncFormatter(lambda x, _: _round_money(symbol, x)))
+    axes.set_xlabel("total spend in the file")
     for side in ("top", "right"):
         axes.spines[side].set_visible(False)
     on_platform, stale, missing = data["on_platform_total"], data["stale_held_total"], data["missing_total"]
+    gap = data["spend_gap_platform_side"]
     figure.suptitle(
-        f"Spend per delta file: what reached {parties['platform_short_name']}, what did not,"
-        " and what it holds instead",
+        f"Spend per delta file, and where our table's {_money(symbol, abs(gap))}"
+        f" {'shortfall' if gap > 0 else 'excess'} comes from" if gap else
+        "Spend per delta file: our table holds what it should",
         x=0.01, ha="left", fontsize=12, fontweight="bold",
     )
     held = (
-        f"Its table ({_money(symbol, data['platform_total'])}) = newest rows held"
+        f"Our table ({_money(symbol, data['platform_total'])}) = newest rows held"
         f" {_money(symbol, on_platform)} + older rows held {_money(symbol, stale)}"
     )
     if data["platform_held_from_no_delta"]:
@@ -835,7 +870,7 @@ def _history_figure(data: dict, parties: dict):
     previous = None
     for position, build in zip(positions, builds):
         if build["cause"] != previous:
-            label = cause_in_words(build["cause"])
+            label = build["cause_words"]
             if not build["explained"] and build["cause"] != "unexplained":
                 label += " (not explained)"
             axes.annotate(label, xy=(position, build["spend_gap"]), xytext=(4, 8),
@@ -857,14 +892,14 @@ def _history_figure(data: dict, parties: dict):
     figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     now = builds[-1]
     axes.set_title(
-        f"Now {_money(symbol, now['spend_gap'])}: {cause_in_words(now['cause'])},"
+        f"Now {_money(symbol, now['spend_gap'])}: {now['cause_words']},"
         f" since build {data['cause_since_build']} ({data['cause_since']}).",
         loc="left", fontsize=9.5, color="#37474f",
     )
     return figure, pyplot
 
 
-CHARTS = {CHART_PNG: _files_figure, GAP_CHART_PNG: _gap_figure}
+CHARTS = {CHART_PNG: _files_figure, CUSTOMERS_CHART_PNG: _customers_figure}
 
 
 def draw_chart(data: dict, parties: dict, fmt: str, name: str = CHART_PNG) -> bytes:
@@ -876,7 +911,8 @@ def draw_chart(data: dict, parties: dict, fmt: str, name: str = CHART_PNG) -> by
         metadata = {"Software": None, CHART_DATA_KEY: json.dumps(data, sort_keys=True)}
     else:
         metadata = {"Date": None, "Creator": None}
-    figure.savefig(buffer, format=fmt, metadata=metadata)
+    # the notes beside the bars may run past the axes, which end at the longest bar
+    figure.savefig(buffer, format=fmt, metadata=metadata, bbox_inches="tight", pad_inches=0.15)
     pyplot.close(figure)
     return buffer.getvalue()
 
@@ -1053,11 +1089,11 @@ def render(facts: dict, parties: dict) -> dict[str, str]:
         # an amount in the parties' currency, its sign before the symbol
         "money": lambda value: _money(parties["currency_symbol"], int(value)),
         "chart_svg": svgs[CHART_PNG],
-        "gap_chart_svg": svgs[GAP_CHART_PNG],
+        "customers_chart_svg": svgs[CUSTOMERS_CHART_PNG],
         "history_chart_svg": svgs.get(HISTORY_CHART_PNG),
         "history_chart_png": HISTORY_CHART_PNG,
         "chart_png": CHART_PNG,
-        "gap_chart_png": GAP_CHART_PNG,
+        "customers_chart_png": CUSTOMERS_CHART_PNG,
         "engineer_email": ENGINEER_EMAIL,
         "evidence": EVIDENCE,
         "client_email": CLIENT_EMAIL,

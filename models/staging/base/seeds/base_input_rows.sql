@@ -2,7 +2,8 @@
 -- rows have (models/staging/base/duckdb/base_input_rows.sql): each value as written (the
 -- seeds load as text, dbt_project.yml), parsed as strictly as a client's files, each row
 -- at its line in its seed's file. `dbt seed` loads a file's rows in file order, so a
--- row's place in its table (rowid) is its line under the header.
+-- row's place in its table (rowid, counted from the table's first) is its line under the
+-- header.
 
 {{ config(materialized='view') }}
 
@@ -12,11 +13,15 @@ unioned as (
     {%- for seed in input_seeds() %}
     select
         {%- for column in user_summary_columns() %}
-        {{ column }} as {{ column }}_text,
+        seed_rows.{{ column }} as {{ column }}_text,
         {%- endfor %}
         {{ text_literal(seed.name) }} as source_file,
-        rowid + 2 as source_line_number
-    from {{ ref(seed.name) }}
+        -- from the first row of the table's last load: a seed loaded again is deleted
+        -- and appended, and DuckDB numbers the new rows on after the old ones
+        seed_rows.rowid - (
+            select min(first_rows.rowid) from {{ ref(seed.name) }} as first_rows
+        ) + 2 as source_line_number
+    from {{ ref(seed.name) }} as seed_rows
     {%- if not loop.last %}
     union all
     {%- endif %}
