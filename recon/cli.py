@@ -9,11 +9,11 @@
 the summary read back from the warehouse and the findings (the data tests that failed,
 one line each, with where their rows are kept), generates the dbt docs site
 (target/static_index.html) and writes the findings up (recon/report.py): the two emails,
-the HTML report and the chart, into reports/ for the shipped replica, or target/reports/
-with --input-dir (or an input_dir in --vars), so a client's data never lands in a
-committed folder. A --vars given after `--` is read as dbt reads it (a YAML mapping) and
-merged with --input-dir into the one --vars dbt gets (dbt keeps only the last); the docs
-site is generated with the same vars. It exits with dbt's status: non-zero while the
+the evidence, the HTML report and the charts, into reports/ for the shipped replica, or
+target/reports/ with --input-dir (or an input_dir in --vars), so a client's data never
+lands in a committed folder. A --vars given after `--` is read as dbt reads it (a YAML
+mapping) and merged with --input-dir into the one --vars dbt gets (dbt keeps only the
+last); the docs site is generated with the same vars. It exits with dbt's status: non-zero while the
 tables disagree. `report` renders them again from the last build.
 
 A command line to fix (a --vars that is not a mapping, a --parties file that is not
@@ -323,8 +323,8 @@ def inert_static_docs(target: Path) -> Path:
 
 def write_report(out_dir: Path, parties: str | None = None, target: str = "duckdb",
                  with_history: bool = True) -> list[Path]:
-    """The emails, the HTML report and the chart, rendered from the warehouse; WriteUpFailed
-    (the earlier write-up removed) when that fails."""
+    """The emails, the evidence, the HTML report and the charts, from the warehouse;
+    WriteUpFailed (the earlier write-up removed) when that fails."""
     from recon.report import write_reports
 
     return write_reports(warehouse_path(target), out_dir, Path(parties) if parties else None,

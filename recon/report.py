@@ -1,4 +1,4 @@
-"""Write up the findings: two emails, an HTML report and two charts, all from the warehouse.
+"""Write up the findings: two emails, the evidence, an HTML report and two charts, all from the warehouse.
 
     python -m recon.report [--database FILE] [--out DIR] [--parties FILE]
 
@@ -11,13 +11,14 @@ which choose their wording by ``recon_summary.cause``, and :func:`write_reports`
   on the raw files, two examples, what to check in the logs and a lead on the mechanism;
 * ``evidence_for_platform_engineer.md``, which the email attaches: every figure per file,
   the explanations replayed, more examples, SQL, what to fix and how to prevent it;
-* ``reply_to_client.md``: the same finding in plain words for the client;
+* ``reply_to_client.md``: the same finding in plain words for the client, with what it
+  means for his campaign;
 * ``reconciliation_report.html``: the figures and both charts, one self-contained page;
-* ``customers_right.png``: for people, the two totals, the gap and what explains it (the reply
-  to the client attaches it);
+* ``customers_right.png``: for the client (his reply attaches it), how many of his
+  customers the platform shows right and how many out of date;
 * ``spend_by_delta_file.png``: for the engineer, each delta file's spend in four parts:
   newest rows on the platform, newest rows missing, older rows it still holds instead,
-  older rows replaced as they should be;
+  older rows replaced as they should be, and its part of the gap;
 * ``spend_gap_over_builds.png``: once the warehouse's run history holds two builds or more,
   the gap at each build and each change of cause (also in the HTML report); removed when
   there is no such history, so that no earlier warehouse's chart stays beside the rest.
@@ -670,8 +671,8 @@ def chart_data(summary: dict, files: list[dict], campaign: dict) -> dict:
 
 def explained_by(summary: dict) -> list[str]:
     """What explains the gap, one short phrase per fault the verdict names, from
-    recon_summary's cause and lists; empty where nothing explains it (the chart then says
-    so, and invents nothing)."""
+    recon_summary's cause and lists (the engineer's email leads with them); empty where
+    nothing explains it."""
     if not summary["explained"]:
         return []
     causes = summary["cause"].split("+")
