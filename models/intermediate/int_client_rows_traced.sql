@@ -1,7 +1,7 @@
--- The client's export, each row traced to the delta file (and line) that carries the
--- very same row: same user, batch_id and values. delta_source_file stays null for a row
--- no delta carries; when several files carry it (a row sent twice), the later file is
--- named.
+-- The client's export, each row traced to the delta file (and line) that carries the very
+-- same row: same user, batch_id and values (macro latest_carriers: the user's winning row
+-- first, then every delta row for the rest). delta_source_file stays null for a row no
+-- delta carries; when several files carry it (a row sent twice), the later file is named.
 -- One model per summary, not one for both: two joins of half the rows each, run one
 -- after the other, spill less than one join of all of them (BENCHMARKS.md).
 
@@ -10,6 +10,11 @@ with
 summaries as (
     select * from {{ ref('stg_user_summaries') }}
     where input_kind = 'client_summary'
+),
+
+winners as (
+    select * from {{ ref('int_delta_versions_ranked') }}
+    where version_rank = 1
 ),
 
 deltas as (
@@ -21,40 +26,23 @@ files as (
     where input_kind = 'delta'
 ),
 
--- each summary line with the latest file that carries its row
-latest_carriers as (
-    select
-        summaries.source_line_number,
-        max(deltas.file_position) as file_position,
-        max_by(deltas.source_line_number, deltas.file_position) as delta_source_line_number
-    from summaries
-    inner join deltas
-        on
-            summaries.user_id = deltas.user_id
-            and summaries.total_spend = deltas.total_spend
-            and summaries.count_saved_items = deltas.count_saved_items
-            and summaries.loyalty_credits = deltas.loyalty_credits
-            and summaries.batch_id = deltas.batch_id
-    group by summaries.source_line_number
-),
+{{ latest_carriers('summaries', 'winners', 'deltas') }},
 
 final as (
     select
-        summaries.input_kind,
-        summaries.user_id,
-        summaries.total_spend,
-        summaries.count_saved_items,
-        summaries.loyalty_credits,
-        summaries.batch_id,
-        summaries.source_file as summary_file,
-        summaries.source_line_number,
+        latest_carriers.input_kind,
+        latest_carriers.user_id,
+        latest_carriers.total_spend,
+        latest_carriers.count_saved_items,
+        latest_carriers.loyalty_credits,
+        latest_carriers.batch_id,
+        latest_carriers.source_file as summary_file,
+        latest_carriers.source_line_number,
         files.source_file as delta_source_file,
-        latest_carriers.file_position as delta_file_position,
+        latest_carriers.delta_file_position,
         latest_carriers.delta_source_line_number
-    from summaries
-    left join latest_carriers
-        on summaries.source_line_number = latest_carriers.source_line_number
-    left join files on latest_carriers.file_position = files.file_position
+    from latest_carriers
+    left join files on latest_carriers.delta_file_position = files.file_position
 )
 
 select * from final
