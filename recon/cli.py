@@ -13,8 +13,8 @@ the evidence, the HTML report and the charts, into reports/ for the shipped repl
 target/reports/ with --input-dir (or an input_dir in --vars), so a client's data never
 lands in a committed folder. A --vars given after `--` is read as dbt reads it (a YAML
 mapping) and merged with --input-dir into the one --vars dbt gets (dbt keeps only the
-last); the docs site is generated with the same vars. It exits with dbt's status: non-zero while the
-tables disagree. `report` renders them again from the last build.
+last); the docs site is generated with the same vars. It exits with dbt's status:
+non-zero while the tables disagree. `report` renders them again from the last build.
 
 A command line to fix (a --vars that is not a mapping, a --parties file that is not
 YAML, a report folder that is a file, an --input-dir that loops) gets one line saying
@@ -253,13 +253,13 @@ def run_dbt_build(
     are then copied into the DuckDB file the summary and the write-up read."""
     from dbt.cli.main import dbtRunner
 
-    progress = Progress()
+    progress = None if verbose else Progress()
     quiet = [] if verbose else ["--log-level", "none", "--log-level-file", "debug",
                                 "--log-path", str(target_path())]
-    result = (dbtRunner() if verbose else dbtRunner(callbacks=[progress])).invoke(
+    result = dbtRunner(callbacks=[progress] if progress else []).invoke(
         dbt_args(["build"], variables, target, [*quiet, *extra_args]))
     release_warehouse()
-    if not verbose:
+    if progress:
         progress.finish()
     if result.exception is not None:
         raise SystemExit(f"dbt could not run: {result.exception}")
@@ -440,22 +440,23 @@ def format_failures(not_passed: list[dict]) -> str:
         return "No finding: every data test passed, the tables agree."
     findings = [node for node in not_passed if node["status"] in ("fail", "warn")]
     others = [node for node in not_passed if node not in findings]
-    lines = []
-    if findings:
-        lines.append(f"{'One finding' if len(findings) == 1 else f'{len(findings):,} findings'}"
-                     " (data tests that found rows, kept in the warehouse):")
-    for node in findings + [None] + others:
-        if node is None:
-            if others:
-                lines.append("Did not run to the end:")
-            continue
+
+    def line(node: dict, status: str) -> str:
         rows = node["failures"]
         count = f" ({rows:,} row{'s' if rows != 1 else ''})" if rows else ""
         # database.schema.table: the schema and table are what a reader types
         relation = (node["relation"] or "").replace('"', "").split(".")[-2:]
         kept = f"  -> {'.'.join(relation)}" if node["relation"] else ""
-        status = "" if node in findings and node["status"] == "fail" else f"{node['status']}: "
-        lines.append(f"  {status}{node['name']}{count}{shown(kept)}")
+        return f"  {status}{node['name']}{count}{shown(kept)}"
+
+    lines = []
+    if findings:
+        lines.append(f"{'One finding' if len(findings) == 1 else f'{len(findings):,} findings'}"
+                     " (data tests that found rows, kept in the warehouse):")
+        lines += [line(node, "warn: " if node["status"] == "warn" else "") for node in findings]
+    if others:
+        lines.append("Did not run to the end:")
+        lines += [line(node, f"{node['status']}: ") for node in others]
     return "\n".join(lines)
 
 

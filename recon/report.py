@@ -527,6 +527,7 @@ def collect(database: Path) -> dict:
         "hypotheses": hypotheses,
         "best": hypotheses[0] if hypotheses else None,
         "hypotheses_tried": len(every_hypothesis),
+        "platform_fix": platform_at_fault(summary),
         # the hypotheses that tell something apart: the first of each score
         "telling_hypotheses": telling_hypotheses(every_hypothesis)[:HYPOTHESES_SHOWN],
         "examples": examples,
@@ -570,7 +571,8 @@ def history_data(builds: list[dict], summary: dict, min_builds: int = 2) -> dict
             "at": b["run_started_at"].strftime("%Y-%m-%d %H:%M"),
             "spend_gap": int(b["spend_gap"]),
             "cause": b["cause"],
-            "cause_words": cause_in_words(b["cause"], b["files_not_loaded"], b["files_partially_loaded"]),
+            "cause_words": cause_in_words(
+                b["cause"], b["files_not_loaded"], b["files_partially_loaded"]),
             "explained": bool(b["explained"]),
         }
         for b in builds
@@ -594,6 +596,16 @@ def telling_hypotheses(hypotheses: list[dict]) -> list[dict]:
     return kept
 
 
+def platform_at_fault(summary: dict) -> bool:
+    """Whether the platform's load or table is at fault, so that our reload (or a fix to
+    the dedup) mends it: files not loaded or cut short, the last-arriving row kept, users
+    the platform holds in excess or lacks. Every template and the client's chart ask this
+    one question the same way."""
+    causes = set(summary["cause"].split("+"))
+    return bool(summary["files_not_loaded"] or summary["files_partially_loaded"]
+                or causes & {"dedup_rule", "platform_extra_users", "platform_missing_users"})
+
+
 def cause_in_words(cause: str, files_not_loaded: Sequence | None = None,
                    files_partially_loaded: Sequence | None = None) -> str:
     """recon_summary.cause in words (CAUSE_WORDS), each fault of a combination joined;
@@ -602,12 +614,14 @@ def cause_in_words(cause: str, files_not_loaded: Sequence | None = None,
     counted = {}
     if files_not_loaded:
         n = len(files_not_loaded)
-        counted["files_not_loaded"] = f"{'one' if n == 1 else f'{n:,}'} delta {_plural(n, 'file')} never loaded"
+        counted["files_not_loaded"] = (
+            "one delta file never loaded" if n == 1 else f"{n:,} delta files never loaded")
     if files_partially_loaded:
         n = len(files_partially_loaded)
         counted["file_partially_loaded"] = (
             "a delta file loaded in part" if n == 1 else f"{n:,} delta files loaded in part")
-    return ", and ".join(counted.get(part) or CAUSE_WORDS.get(part, part) for part in cause.split("+"))
+    return ", and ".join(
+        counted.get(part) or CAUSE_WORDS.get(part, part) for part in cause.split("+"))
 
 
 def replica_folder(entry_path: str | None) -> str | None:
@@ -664,6 +678,8 @@ def chart_data(summary: dict, files: list[dict], campaign: dict) -> dict:
         "customers": campaign["customers"],
         "customers_right": campaign["customers_right"],
         "customers_missing": int(summary["users_missing_from_platform"] or 0),
+        # only where the verdict says what to reload does the chart promise the reload
+        "reload_corrects": bool(summary["explained"]) and platform_at_fault(summary),
         "spend_above": campaign["spend_above"],
         "customers_above": campaign["customers_above"],
     }
@@ -773,13 +789,14 @@ def _customers_figure(data: dict, parties: dict):
     platform = parties["platform_short_name"]
     if wrong:
         title = f"{_number(wrong)} of your {_number(customers, 'customer')} {_plural(wrong, 'is', 'are')} {not_right} on {platform}"
-        note = f"Our reload corrects the {_number(wrong)}."
+        note = (f"Our reload corrects the {_number(wrong)}." if data["reload_corrects"]
+                else f"We are finding out why the {_number(wrong)} differ.")
         if data["spend_above"]:
             note = (f"Everyone who spent more than {money(data['spend_above'])} is among the"
                     f" {_number(right)} who are right. " + note)
     else:
         title = f"All {_number(customers, 'customer')} of yours are right on {platform}"
-        note = "Each shows the figures of the latest file you sent."
+        note = "Each shows the latest figures in the files you sent."
     figure.suptitle(title, x=0.01, ha="left", fontsize=12, fontweight="bold")
     axes.set_title(note, loc="left", fontsize=9.5, color="#37474f")
     return figure, pyplot
