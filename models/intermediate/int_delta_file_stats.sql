@@ -20,11 +20,27 @@ quarantined as (
     where input_kind = 'delta'
 ),
 
+-- users two of whose rows may be in one file (int_delta_versions_ranked proves the others
+-- are not): few or none, so the distinct users of a file are counted exactly over them
+-- alone, not over every delta row
+users_that_may_repeat as (
+    select user_id from {{ ref('int_delta_versions_ranked') }}
+    where version_rank = 1 and may_repeat_in_a_file
+),
+
+repeated_rows as (
+    select
+        file_position,
+        count(*) - count(distinct user_id) as repeated_rows
+    from deltas
+    where user_id in (select users_that_may_repeat.user_id from users_that_may_repeat)
+    group by file_position
+),
+
 row_stats as (
     select
         file_position,
         count(*) as row_count,
-        count(distinct user_id) as user_count,
         min(batch_id) as min_batch_id,
         max(batch_id) as max_batch_id,
         sum(total_spend) as total_spend,
@@ -52,7 +68,7 @@ joined as (
         files.file_position,
         files.file_path,
         coalesce(row_stats.row_count, 0) as row_count,
-        coalesce(row_stats.user_count, 0) as user_count,
+        coalesce(row_stats.row_count, 0) - coalesce(repeated_rows.repeated_rows, 0) as user_count,
         row_stats.min_batch_id,
         row_stats.max_batch_id,
         coalesce(row_stats.total_spend, 0) as total_spend,
@@ -66,6 +82,7 @@ joined as (
     from files
     left join row_stats on files.file_position = row_stats.file_position
     left join quarantine_stats on files.file_position = quarantine_stats.file_position
+    left join repeated_rows on files.file_position = repeated_rows.file_position
 ),
 
 final as (

@@ -1,19 +1,24 @@
--- Each user's versions in the deltas, ranked by the platform's rule in one window:
---   version_rank: largest batch_id first (ties: later file, then later line), so rank 1
---                 is the row the platform should hold;
---   is_last_arrival: the user's row in the latest file, at its latest line;
+-- Each user's versions in the deltas, ranked by the platform's rule in one window, and
+-- kept as one row per user: the winning version (version_rank 1: largest batch_id
+-- first, ties to the later file, then the later line), the row the platform should
+-- hold, and on it what every load hypothesis needs of the others:
+--   version_2_*, version_3_*, ...: where the next best versions are (file, line) and a
+--                 fingerprint of their values, up to replay_versions_kept;
+--   last_arrival_*: the same for the user's row in the latest file, at its latest line;
+--   versions_count, and may_repeat_in_a_file: two of the user's rows may be in one file
+--                 (false proves they are not: each file sets a bit, one bit per row);
 --   conflicts_with_next_version: the next version has the same batch_id but other
---                 values, two versions no rule can order. In this order the rows of one
---                 (user, batch_id) are adjacent, so any two different ones are
---                 neighbours somewhere: the test one_version_per_user_and_batch_id reads
---                 this flag instead of grouping every delta row again.
--- Kept: the few best versions by the rule, the last-arriving one and the flagged ones.
--- That is all any load hypothesis needs (leaving out up to two files, cutting one
--- short, keeping the last arrival), so the replay never has to rebuild the dedup.
--- One sort of every delta row: the last arrival is the largest (file, line) of the
--- user's partition, an aggregate over the same partition, not a second ordering. Only
--- the columns the ranking and the replay need are carried through it; the file's name
--- is added downstream from its position.
+--                 values (another fingerprint; two rows of one user and batch_id share
+--                 one by chance about once in 10^19), two versions no rule can order.
+--                 In this order the rows of one (user, batch_id) are adjacent, so any two
+--                 different ones are neighbours somewhere: such a row is kept whatever
+--                 its rank (the test one_version_per_user_and_batch_id reads them instead
+--                 of grouping every delta row again).
+-- One sort of every delta row; the last arrival and the file bits are aggregates over
+-- the same partition, the next versions are leads in the same order. Everything
+-- downstream reads users, not delta rows: the dedup, the traces, the load evidence and
+-- the composed replay (which goes back to the delta rows only for the few users none of
+-- whose kept versions it delivers).
 -- Incremental on DuckDB, by dbt's delete+insert on user_id: where delta files only
 -- arrive after the ones ranked before, a build ranks again only the users the new files
 -- hold (every row of each, from every file), replacing their rows; any other change to
@@ -30,15 +35,21 @@
     pre_hook="{{ start_ranking_over() }}",
 ) }}
 
-{#- the order rows arrived in, as one number: file first, then line -#}
-{%- set arrival_order = "file_position * 4294967296 + source_line_number" %}
+{%- set kept = integer_var('replay_versions_kept') %}
 {#- what an incremental build ranks (DuckDB's only), named when dbt parses the model -#}
 {%- set plan = ref('int_delta_ranking_plan') if target.type == 'duckdb' %}
 
 with
 
 deltas as (
-    select * from {{ ref('stg_deltas') }}
+    select
+        *,
+        {{ row_fingerprint(
+            ['total_spend', 'count_saved_items', 'loyalty_credits', 'batch_id']
+        ) }} as row_fingerprint,
+        -- the order rows arrived in, as one number: file first, then line
+        file_position * 4294967296 + source_line_number as arrival_order
+    from {{ ref('stg_deltas') }}
 ),
 
 deltas_to_rank as (
@@ -49,7 +60,7 @@ deltas_to_rank as (
     where
         (select plan.starts_over_because from {{ plan }} as plan) is not null
         or user_id in (
-            select new_rows.user_id from deltas as new_rows
+            select new_rows.user_id from {{ ref('stg_deltas') }} as new_rows
             where new_rows.file_position in (
                 select unnest(plan.new_file_positions) from {{ plan }} as plan
             )
@@ -66,19 +77,25 @@ ranked as (
         batch_id,
         file_position,
         source_line_number,
+        row_fingerprint,
         row_number() over by_rule as version_rank,
         lead(batch_id) over by_rule as next_version_batch_id,
         coalesce(
             lead(batch_id) over by_rule = batch_id
-            and (
-                lead(total_spend) over by_rule <> total_spend
-                or lead(count_saved_items) over by_rule <> count_saved_items
-                or lead(loyalty_credits) over by_rule <> loyalty_credits
-            ),
+            and lead(row_fingerprint) over by_rule <> row_fingerprint,
             false
         ) as conflicts_with_next_version,
-        {{ arrival_order }} = max({{ arrival_order }}) over by_user as is_last_arrival,
-        count(*) over by_user as versions_count
+        {%- for rank in range(2, kept + 1) %}
+        lead(arrival_order, {{ rank - 1 }}) over by_rule as version_{{ rank }}_arrival_order,
+        lead(row_fingerprint, {{ rank - 1 }}) over by_rule as version_{{ rank }}_fingerprint,
+        {%- endfor %}
+        max(arrival_order) over by_user as last_arrival_order,
+        max_by(row_fingerprint, arrival_order) over by_user as last_arrival_fingerprint,
+        count(*) over by_user as versions_count,
+        -- one bit per file (its position modulo 63): fewer bits set than rows, and two
+        -- of the user's rows may share a file
+        bit_count(bit_or(cast(pow(2, file_position % 63) as bigint)) over by_user)
+        < count(*) over by_user as may_repeat_in_a_file
     from deltas_to_rank
     window
         by_user as (partition by user_id),
@@ -89,11 +106,31 @@ ranked as (
 ),
 
 final as (
-    select * from ranked
-    where
-        version_rank <= {{ integer_var('replay_versions_kept') }}
-        or is_last_arrival
-        or conflicts_with_next_version
+    select
+        user_id,
+        total_spend,
+        count_saved_items,
+        loyalty_credits,
+        batch_id,
+        file_position,
+        source_line_number,
+        row_fingerprint,
+        version_rank,
+        next_version_batch_id,
+        conflicts_with_next_version,
+        {%- for rank in range(2, kept + 1) %}
+        {{ integer_divide('version_' ~ rank ~ '_arrival_order', 4294967296) }}
+            as version_{{ rank }}_file_position,
+        version_{{ rank }}_arrival_order % 4294967296 as version_{{ rank }}_source_line_number,
+        version_{{ rank }}_fingerprint,
+        {%- endfor %}
+        {{ integer_divide('last_arrival_order', 4294967296) }} as last_arrival_file_position,
+        last_arrival_order % 4294967296 as last_arrival_source_line_number,
+        last_arrival_fingerprint,
+        versions_count,
+        may_repeat_in_a_file
+    from ranked
+    where version_rank = 1 or conflicts_with_next_version
 )
 
 select * from final

@@ -5,15 +5,28 @@
 -- of its lines the platform holds); the dedup rule then picks each user's row.
 -- Replayed under both rules a platform may apply: the largest batch_id (the documented
 -- one) and the last-arriving row, each with the file statuses seen under that rule.
--- However many files are at fault, this is two hypotheses: one pass over the delta rows,
--- one join with the platform's table, whatever the number of files. One row per rule
--- (the last-arrival one only where it replays another row for some user), scored like
--- every hypothesis in int_load_hypotheses.
+-- However many files are at fault, this is two hypotheses, replayed over each user's
+-- kept versions (int_delta_versions_ranked): a rule keeps the first of them the load
+-- delivers; only the few users it delivers none of are replayed from their delta rows.
+-- One row per rule (the last-arrival one only where it replays another row for some
+-- user), scored like every hypothesis in int_load_hypotheses.
+
+{%- set kept = integer_var('replay_versions_kept') %}
 
 with
 
 file_evidence as (
     select * from {{ ref('int_delta_file_load_evidence') }}
+),
+
+versions as (
+    select
+        *,
+        file_position as version_1_file_position,
+        source_line_number as version_1_source_line_number,
+        row_fingerprint as version_1_fingerprint
+    from {{ ref('int_delta_versions_ranked') }}
+    where version_rank = 1
 ),
 
 deltas as (
@@ -38,11 +51,47 @@ set_aside as (
 ),
 
 -- per user, the row each rule keeps of the rows its composed load delivers (each file up
--- to its delivered_up_to_line under that rule), known by a fingerprint of its values
--- (null when it delivers none of the user's rows). Each rule's
--- order is one number: largest batch_id, then later file, then later line; or later file,
--- then later line. Fixed-size aggregate states, so the aggregation spills when it must.
-replayed as (
+-- to its delivered_up_to_line under that rule), known by a fingerprint of its values:
+-- the first kept version delivered, by rank (largest batch_id first), or the last
+-- arrival if delivered; null where none of them is
+kept_picks as (
+    select
+        versions.user_id,
+        versions.versions_count,
+        case
+            {%- for rank in range(1, kept + 1) %}
+            when
+                versions.version_{{ rank }}_source_line_number
+                <= version_{{ rank }}_file.delivered_up_to_line
+                then versions.version_{{ rank }}_fingerprint
+            {%- endfor %}
+        end as by_batch_id,
+        case
+            when
+                versions.last_arrival_source_line_number
+                <= last_arrival_file.arrival_delivered_up_to_line
+                then versions.last_arrival_fingerprint
+        end as by_arrival
+    from versions
+    {% for rank in range(1, kept + 1) -%}
+    left join file_evidence as version_{{ rank }}_file
+        on versions.version_{{ rank }}_file_position = version_{{ rank }}_file.file_position
+    {% endfor -%}
+    left join file_evidence as last_arrival_file
+        on versions.last_arrival_file_position = last_arrival_file.file_position
+),
+
+-- the users for whom a rule picks none of those but other rows are left to pick from
+users_replayed_from_rows as (
+    select user_id from kept_picks
+    where
+        (by_batch_id is null and versions_count > {{ kept }})
+        or (by_arrival is null and versions_count > 1)
+),
+
+-- their picks, from every delta row of theirs. Each rule's order is one number: largest
+-- batch_id, then later file, then later line; or later file, then later line.
+row_picks as (
     select
         deltas.user_id,
         max_by(
@@ -71,7 +120,19 @@ replayed as (
         ) as by_arrival
     from deltas
     inner join file_evidence on deltas.file_position = file_evidence.file_position
+    where deltas.user_id in (select users_replayed_from_rows.user_id from users_replayed_from_rows)
     group by deltas.user_id
+),
+
+-- a kept version where one is delivered, else the pick among every row (null where
+-- none is delivered)
+replayed as (
+    select
+        kept_picks.user_id,
+        coalesce(kept_picks.by_batch_id, row_picks.by_batch_id) as by_batch_id,
+        coalesce(kept_picks.by_arrival, row_picks.by_arrival) as by_arrival
+    from kept_picks
+    left join row_picks on kept_picks.user_id = row_picks.user_id
 ),
 
 -- a row replayed is the platform's when their fingerprints agree (64-bit: a false match

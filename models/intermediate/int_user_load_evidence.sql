@@ -5,28 +5,33 @@
 -- winning delta row was quarantined (int_users_with_quarantined_rows puts their
 -- differences down to those rows), and those whose platform row no delta carries while
 -- the client's export holds the very same row (a delta file missing from the folder).
---   platform_version_rank: the rank of the version the platform holds, among those kept
---   (the best few and the last arrival); 0 when the platform lacks the user; null when
---   the platform holds a row that is none of them. A row with the best version's
---   batch_id counts as the best version: of two rows tied on the largest batch_id, no
---   rule says which should win, so holding either says nothing of the load.
+--   platform_version_rank: the rank of the version the platform holds among the best
+--   few kept (replay_versions_kept); one more than those when it holds only the last
+--   arrival, ranked below them; 0 when the platform lacks the user; null when it holds
+--   a row that is none of them. A row with the best version's batch_id counts as the
+--   best version: of two rows tied on the largest batch_id, no rule says which should
+--   win, so holding either says nothing of the load.
 --   last_arrival_*: where the user's last-arriving row is (the file evidence under the
 --   last-arrival rule counts them per file).
+-- Which version a platform row is, exactly, without comparing values again: its trace
+-- names the latest delta row carrying the very same row, and of the user's rows equal to
+-- it that latest one ranks first (the same batch_id, then the later file and line), so
+-- the platform holds version k when its trace is version k's file and line.
+
+{%- set kept = integer_var('replay_versions_kept') %}
 
 with
 
 versions as (
-    select * from {{ ref('int_delta_versions_ranked') }}
-    -- the versions a replay can put on the platform (not the ones kept for a conflict)
-    where version_rank <= {{ integer_var('replay_versions_kept') }} or is_last_arrival
+    select
+        *,
+        file_position as version_1_file_position,
+        source_line_number as version_1_source_line_number
+    from {{ ref('int_delta_versions_ranked') }}
+    where version_rank = 1
 ),
 
 platform as (
-    select * from {{ ref('stg_user_summaries') }}
-    where input_kind = 'platform_summary'
-),
-
-platform_traced as (
     select * from {{ ref('int_platform_rows_traced') }}
 ),
 
@@ -39,84 +44,75 @@ set_aside as (
     select user_id from {{ ref('int_users_with_quarantined_rows') }}
     where has_quarantined_platform_row or has_quarantined_winning_candidate
     union all
-    select platform_traced.user_id
-    from platform_traced
-    inner join client
-        on
-            platform_traced.user_id = client.user_id
-            and platform_traced.total_spend = client.total_spend
-            and platform_traced.count_saved_items = client.count_saved_items
-            and platform_traced.loyalty_credits = client.loyalty_credits
-            and platform_traced.batch_id = client.batch_id
-    where platform_traced.delta_source_file is null
-),
-
-versions_against_platform as (
-    select
-        versions.*,
-        platform.user_id is not null as has_platform_row,
-        (versions.total_spend is not distinct from platform.total_spend)
-        and (versions.count_saved_items is not distinct from platform.count_saved_items)
-        and (versions.loyalty_credits is not distinct from platform.loyalty_credits)
-        and (versions.batch_id is not distinct from platform.batch_id) as is_platform_row
-    from versions
-    left join platform on versions.user_id = platform.user_id
-),
-
-delta_users as (
-    select
-        user_id,
-        {%- for rank in range(1, integer_var('replay_versions_kept') + 1) %}
-        max(case when version_rank = {{ rank }} then file_position end)
-            as version_{{ rank }}_file_position,
-        {%- endfor %}
-        max(case when version_rank = 1 then source_line_number end)
-            as version_1_source_line_number,
-        max(versions_count) as versions_count,
-        bool_or(has_platform_row) as has_platform_row,
-        min(case when is_platform_row then version_rank end) as matched_version_rank,
-        max(case when is_platform_row then batch_id end) as matched_batch_id,
-        max(case when version_rank = 1 then batch_id end) as version_1_batch_id,
-        bool_or(is_platform_row and is_last_arrival) as platform_holds_last_arrival,
-        max(case when is_last_arrival then file_position end) as last_arrival_file_position,
-        max(case when is_last_arrival then source_line_number end)
-            as last_arrival_source_line_number
-    from versions_against_platform
-    group by user_id
-),
-
-platform_only_users as (
     select platform.user_id
     from platform
-    left join delta_users on platform.user_id = delta_users.user_id
-    where delta_users.user_id is null
+    inner join client
+        on
+            platform.user_id = client.user_id
+            and platform.total_spend = client.total_spend
+            and platform.count_saved_items = client.count_saved_items
+            and platform.loyalty_credits = client.loyalty_credits
+            and platform.batch_id = client.batch_id
+    where platform.delta_source_file is null
+),
+
+-- each platform row of a user in the deltas: the kept version it is, if any (a summary
+-- may list a user twice: the best of its rows counts)
+platform_versions as (
+    select
+        platform.user_id,
+        min(
+            case
+                {%- for rank in range(1, kept + 1) %}
+                when
+                    platform.delta_file_position = versions.version_{{ rank }}_file_position
+                    and platform.delta_source_line_number
+                    = versions.version_{{ rank }}_source_line_number
+                    then case when platform.batch_id = versions.batch_id then 1 else {{ rank }} end
+                {%- endfor %}
+                when
+                    platform.delta_file_position = versions.last_arrival_file_position
+                    and platform.delta_source_line_number
+                    = versions.last_arrival_source_line_number
+                    then {{ kept + 1 }}
+            end
+        ) as platform_version_rank,
+        bool_or(
+            platform.delta_file_position = versions.last_arrival_file_position
+            and platform.delta_source_line_number = versions.last_arrival_source_line_number
+        ) as platform_holds_last_arrival
+    from platform
+    inner join versions on platform.user_id = versions.user_id
+    group by platform.user_id
 ),
 
 final as (
     select
-        user_id,
+        versions.user_id,
         true as is_in_deltas,
-        {%- for rank in range(1, integer_var('replay_versions_kept') + 1) %}
-        version_{{ rank }}_file_position,
+        {%- for rank in range(1, kept + 1) %}
+        versions.version_{{ rank }}_file_position,
         {%- endfor %}
-        version_1_source_line_number,
-        versions_count,
-        has_platform_row,
+        versions.version_1_source_line_number,
+        versions.versions_count,
+        platform_versions.user_id is not null as has_platform_row,
         case
-            when not has_platform_row then 0
-            when matched_batch_id = version_1_batch_id then 1
-            else matched_version_rank
+            when platform_versions.user_id is null then 0
+            else platform_versions.platform_version_rank
         end as platform_version_rank,
-        platform_holds_last_arrival,
-        last_arrival_file_position,
-        last_arrival_source_line_number
-    from delta_users
-    where user_id not in (select set_aside.user_id from set_aside)
+        coalesce(platform_versions.platform_holds_last_arrival, false)
+            as platform_holds_last_arrival,
+        versions.last_arrival_file_position,
+        versions.last_arrival_source_line_number
+    from versions
+    left join platform_versions on versions.user_id = platform_versions.user_id
+    where versions.user_id not in (select set_aside.user_id from set_aside)
     union all
     select
-        user_id,
+        platform.user_id,
         false as is_in_deltas,
-        {%- for rank in range(1, integer_var('replay_versions_kept') + 1) %}
+        null as version_1_file_position,
+        {%- for rank in range(2, kept + 1) %}
         null as version_{{ rank }}_file_position,
         {%- endfor %}
         null as version_1_source_line_number,
@@ -126,8 +122,11 @@ final as (
         false as platform_holds_last_arrival,
         null as last_arrival_file_position,
         null as last_arrival_source_line_number
-    from platform_only_users
-    where user_id not in (select set_aside.user_id from set_aside)
+    from platform
+    left join versions on platform.user_id = versions.user_id
+    where
+        versions.user_id is null
+        and platform.user_id not in (select set_aside.user_id from set_aside)
 )
 
 select * from final

@@ -88,33 +88,25 @@ tied_users_first as (
     limit 3
 ),
 
-tied_rows as (
-    select
-        ranked_versions.user_id,
-        ranked_versions.version_rank,
-        deltas.source_file,
-        ranked_versions.source_line_number
-    from ranked_versions
-    inner join tied_users_first on ranked_versions.user_id = tied_users_first.user_id
-    inner join deltas on ranked_versions.file_position = deltas.file_position
-    where ranked_versions.version_rank <= 2
-),
-
+-- the row the rule takes and the other one: the user's first two versions
 tie_examples as (
     select
         {{ ordered_list(
             struct_of({
-                'user_id': 'taken.user_id',
-                'source_file': 'taken.source_file',
-                'source_line_number': 'taken.source_line_number',
-                'tied_source_file': 'tied.source_file',
-                'tied_source_line_number': 'tied.source_line_number',
+                'user_id': 'ranked_versions.user_id',
+                'source_file': 'taken_file.source_file',
+                'source_line_number': 'ranked_versions.source_line_number',
+                'tied_source_file': 'tied_file.source_file',
+                'tied_source_line_number': 'ranked_versions.version_2_source_line_number',
             }),
-            'taken.user_id',
+            'ranked_versions.user_id',
         ) }} as batch_id_ties_first
-    from tied_rows as taken
-    inner join tied_rows as tied on taken.user_id = tied.user_id and tied.version_rank = 2
-    where taken.version_rank = 1
+    from ranked_versions
+    inner join tied_users_first on ranked_versions.user_id = tied_users_first.user_id
+    inner join deltas as taken_file on ranked_versions.file_position = taken_file.file_position
+    inner join deltas as tied_file
+        on ranked_versions.version_2_file_position = tied_file.file_position
+    where ranked_versions.version_rank = 1
 ),
 
 final as (
