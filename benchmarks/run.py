@@ -51,6 +51,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import filecmp
 import json
 import os
 import platform
@@ -374,8 +375,11 @@ def build_day_before(project: Path, before: Path, folder: Path, workdir: Path) -
         os.link(path, inbox / path.name)
     subprocess.run(project_command(project, inbox, workdir), cwd=PROJECT_DIR,
                    env=project_env(workdir), stdout=subprocess.DEVNULL, check=False)
+    # the day's files: those the day before lacks or holds otherwise (a case generated
+    # after its day before shares its files by link; one generated first, by content)
     new = [path for path in folder.glob("*.csv") if not (before / path.name).exists()
-           or not path.samefile(before / path.name)]
+           or not (path.samefile(before / path.name)
+                   or filecmp.cmp(path, before / path.name, shallow=False))]
     for path in new:
         (inbox / path.name).unlink(missing_ok=True)
         os.link(path, inbox / path.name)
