@@ -1,15 +1,10 @@
--- The composed load hypothesis, always replayed: every delta file loaded as its own
--- evidence says (int_delta_file_load_evidence), all at once. The files not loaded are
--- left out, each file partially loaded is cut after the last of its lines the platform
--- holds, every other file is loaded (one with no winning row to tell by, up to the last
--- of its lines the platform holds); the dedup rule then picks each user's row.
--- Replayed under both rules a platform may apply: the largest batch_id (the documented
--- one) and the last-arriving row, each with the file statuses seen under that rule.
--- However many files are at fault, this is two hypotheses, replayed over each user's
--- kept versions (int_delta_versions_ranked): a rule keeps the first of them the load
--- delivers; only the few users it delivers none of are replayed from their delta rows.
--- One row per rule (the last-arrival one only where it replays another row for some
--- user), scored like every hypothesis in int_load_hypotheses.
+-- The composed load hypothesis: every delta file loaded as its own evidence says
+-- (int_delta_file_load_evidence: left out, cut after the last of its lines the platform
+-- holds, or loaded), under each rule a platform may apply (largest batch_id, last arrival)
+-- with the file statuses seen under it. Each user's row is the first of its kept versions
+-- (int_delta_versions_ranked) the load delivers; only users it delivers none of are
+-- replayed from their delta rows. One row per rule (the last-arrival one only where it
+-- replays another row for some user), scored like every hypothesis in int_load_hypotheses.
 
 {%- set kept = integer_var('replay_versions_kept') %}
 
@@ -30,7 +25,12 @@ versions as (
 ),
 
 deltas as (
-    select * from {{ ref('stg_deltas') }}
+    select
+        *,
+        {{ row_fingerprint(
+            ['total_spend', 'count_saved_items', 'loyalty_credits', 'batch_id']
+        ) }} as row_fingerprint
+    from {{ ref('stg_deltas') }}
 ),
 
 platform as (
@@ -43,17 +43,16 @@ platform as (
     where input_kind = 'platform_summary'
 ),
 
--- users whose platform row or possible winning delta row was quarantined: no replay can
--- say what the platform should hold for them (as in int_user_load_evidence)
+-- users a quarantined row could decide: no replay can say what the platform should hold
+-- for them (as in int_user_load_evidence)
 set_aside as (
     select user_id from {{ ref('int_users_with_quarantined_rows') }}
     where has_quarantined_platform_row or has_quarantined_winning_candidate
 ),
 
--- per user, the row each rule keeps of the rows its composed load delivers (each file up
--- to its delivered_up_to_line under that rule), known by a fingerprint of its values:
--- the first kept version delivered, by rank (largest batch_id first), or the last
--- arrival if delivered; null where none of them is
+-- per user, the row each rule keeps of the rows its load delivers (each file up to its
+-- delivered_up_to_line under that rule), by fingerprint: the first kept version
+-- delivered, by rank, or the last arrival if delivered; null where none of them is
 kept_picks as (
     select
         versions.user_id,
@@ -81,24 +80,13 @@ kept_picks as (
         on versions.last_arrival_file_position = last_arrival_file.file_position
 ),
 
--- the users for whom a rule picks none of those but other rows are left to pick from
-users_replayed_from_rows as (
-    select user_id from kept_picks
-    where
-        (by_batch_id is null and versions_count > {{ kept }})
-        or (by_arrival is null and versions_count > 1)
-),
-
--- their picks, from every delta row of theirs. Each rule's order is one number: largest
--- batch_id, then later file, then later line; or later file, then later line.
+-- where a rule picks none of those and the user has other rows, its pick among them all;
+-- each rule's order as one number (macro replay_order_key)
 row_picks as (
     select
         deltas.user_id,
         max_by(
-            {{ row_fingerprint(
-                ['deltas.total_spend', 'deltas.count_saved_items',
-                 'deltas.loyalty_credits', 'deltas.batch_id']
-            ) }},
+            deltas.row_fingerprint,
             {{ replay_order_key(
                 "'largest_batch_id'", 'deltas.batch_id', 'deltas.file_position',
                 'deltas.source_line_number'
@@ -107,10 +95,7 @@ row_picks as (
             where deltas.source_line_number <= file_evidence.delivered_up_to_line
         ) as by_batch_id,
         max_by(
-            {{ row_fingerprint(
-                ['deltas.total_spend', 'deltas.count_saved_items',
-                 'deltas.loyalty_credits', 'deltas.batch_id']
-            ) }},
+            deltas.row_fingerprint,
             {{ replay_order_key(
                 "'last_arrival'", 'deltas.batch_id', 'deltas.file_position',
                 'deltas.source_line_number'
@@ -120,34 +105,30 @@ row_picks as (
         ) as by_arrival
     from deltas
     inner join file_evidence on deltas.file_position = file_evidence.file_position
-    where deltas.user_id in (select users_replayed_from_rows.user_id from users_replayed_from_rows)
+    where
+        deltas.user_id in (
+            select kept_picks.user_id from kept_picks
+            where
+                (kept_picks.by_batch_id is null and kept_picks.versions_count > {{ kept }})
+                or (kept_picks.by_arrival is null and kept_picks.versions_count > 1)
+        )
     group by deltas.user_id
 ),
 
--- a kept version where one is delivered, else the pick among every row (null where
--- none is delivered)
-replayed as (
+-- each user's pick under each rule against the platform's row: the platform holds it
+-- when their fingerprints agree (64-bit: a false match is about one in 10^12 at 10M users)
+against_platform as (
     select
-        kept_picks.user_id,
+        kept_picks.user_id is not null as is_in_deltas,
+        platform.user_id is not null as has_platform_row,
+        platform.row_fingerprint as platform_fingerprint,
         coalesce(kept_picks.by_batch_id, row_picks.by_batch_id) as by_batch_id,
         coalesce(kept_picks.by_arrival, row_picks.by_arrival) as by_arrival
     from kept_picks
     left join row_picks on kept_picks.user_id = row_picks.user_id
-),
-
--- a row replayed is the platform's when their fingerprints agree (64-bit: a false match
--- is about one in 10^12 at 10,000,000 users)
-against_platform as (
-    select
-        replayed.user_id is not null as is_in_deltas,
-        platform.user_id is not null as has_platform_row,
-        platform.row_fingerprint as platform_fingerprint,
-        replayed.by_batch_id,
-        replayed.by_arrival
-    from replayed
-    full outer join platform on replayed.user_id = platform.user_id
+    full outer join platform on kept_picks.user_id = platform.user_id
     where
-        coalesce(replayed.user_id, platform.user_id)
+        coalesce(kept_picks.user_id, platform.user_id)
         not in (select set_aside.user_id from set_aside)
 ),
 
