@@ -30,15 +30,19 @@ previous_step as (
     from previous_state
 ),
 
--- the platform's rows: each one's fingerprint and, where a delta carries it, its place
--- in the rule's order
+-- the platform's rows: each one's fingerprint (as the delta row it traces to, where its
+-- values were altered) and, where a delta carries it, its place in the rule's order
 platform as (
     select
         platform_rows_traced.user_id,
-        {{ row_fingerprint(
-            ['platform_rows_traced.total_spend', 'platform_rows_traced.count_saved_items',
-             'platform_rows_traced.loyalty_credits', 'platform_rows_traced.batch_id']
-        ) }} as platform_fingerprint,
+        {{ row_fingerprint([
+            'coalesce(platform_rows_traced.delta_total_spend, platform_rows_traced.total_spend)',
+            'coalesce(platform_rows_traced.delta_count_saved_items, '
+            ~ 'platform_rows_traced.count_saved_items)',
+            'coalesce(platform_rows_traced.delta_loyalty_credits, '
+            ~ 'platform_rows_traced.loyalty_credits)',
+            'platform_rows_traced.batch_id'
+        ]) }} as platform_fingerprint,
         platform_rows_traced.delta_file_position as traced_file_position,
         platform_rows_traced.delta_source_line_number as traced_line_number,
         {{ replay_order_key(

@@ -2,6 +2,9 @@
 -- same row: same user, batch_id and values (macro latest_carriers: the user's winning row
 -- first, then every delta row for the rest). delta_source_file stays null for a row no
 -- delta carries; when several files carry it (a row sent twice), the later file is named.
+-- Only the very same row: the client's export is the client's own, so a row of it that a
+-- delta carries with other values is not a delta row altered on the way (as the
+-- platform's may be) but a row no delta carries.
 -- One model per summary, not one for both: two joins of half the rows each, run one
 -- after the other, spill less than one join of all of them (BENCHMARKS.md).
 
@@ -39,10 +42,23 @@ final as (
         latest_carriers.source_file as summary_file,
         latest_carriers.source_line_number,
         files.source_file as delta_source_file,
-        latest_carriers.delta_file_position,
-        latest_carriers.delta_source_line_number
+        files.file_position as delta_file_position,
+        case
+            when latest_carriers.carries_same_values
+                then latest_carriers.delta_source_line_number
+        end as delta_source_line_number,
+        latest_carriers.carries_same_values,
+        case when latest_carriers.carries_same_values then latest_carriers.total_spend end
+            as delta_total_spend,
+        case when latest_carriers.carries_same_values then latest_carriers.count_saved_items end
+            as delta_count_saved_items,
+        case when latest_carriers.carries_same_values then latest_carriers.loyalty_credits end
+            as delta_loyalty_credits
     from latest_carriers
-    left join files on latest_carriers.delta_file_position = files.file_position
+    left join files
+        on
+            latest_carriers.delta_file_position = files.file_position
+            and latest_carriers.carries_same_values
 )
 
 select * from final

@@ -1,11 +1,12 @@
 -- Per delta file, what the platform's table shows of its load, before any hypothesis:
 -- how many users' winning rows the file carries and how many of those the platform
 -- holds, and the platform's rows that trace back to the file. From that alone, each
--- file's evidence_status: loaded (the platform holds every winning row), not_loaded (none,
--- and no platform row traces to it), partially_loaded (some: cut after the last of its
--- lines the platform holds, a winning row or an older one), undetermined (no winning row
--- to tell by). The composed load hypothesis (int_load_composed) replays these statuses
--- all at once.
+-- file's evidence_status: loaded (the platform holds every winning row),
+-- loaded_with_altered_values (it holds every winning row's user and batch_id, some with
+-- other values: int_delta_file_alterations), not_loaded (none, and no platform row traces
+-- to it), partially_loaded (some: cut after the last of its lines the platform holds, a
+-- winning row or an older one), undetermined (no winning row to tell by). The composed
+-- load hypothesis (int_load_composed) replays these statuses all at once.
 -- The same again under the other dedup rule a platform may apply, the last-arriving row
 -- kept (arrival_*): there a user's winning row is its last arrival.
 -- A user whose row here may be beaten by a quarantined one says nothing of the load, nor
@@ -52,12 +53,19 @@ winners as (
         count(*) as winning_users,
         count(case when platform_vs_rebuilt_status = 'match' then 1 end)
             as winning_users_on_platform,
+        count(case when platform_vs_rebuilt_cause = 'altered_values' then 1 end)
+            as winning_users_altered_on_platform,
         sum(rebuilt_total_spend) as winning_total_spend,
         sum(
             case when platform_vs_rebuilt_status = 'match' then rebuilt_total_spend else 0 end
         ) as winning_total_spend_on_platform,
         max(
-            case when platform_vs_rebuilt_status = 'match' then rebuilt_source_line_number end
+            case
+                when
+                    platform_vs_rebuilt_status = 'match'
+                    or platform_vs_rebuilt_cause = 'altered_values'
+                    then rebuilt_source_line_number
+            end
         ) as last_winning_line_on_platform
     from comparisons
     -- a user the platform holds another of two tied rows for, or a row of a delta file
@@ -94,6 +102,10 @@ statuses as (
         case
             when coalesce(winners.winning_users, 0) = 0 then 'undetermined'
             when winners.winning_users_on_platform = winners.winning_users then 'loaded'
+            when
+                winners.winning_users_on_platform + winners.winning_users_altered_on_platform
+                = winners.winning_users
+                then 'loaded_with_altered_values'
             when
                 winners.winning_users_on_platform = 0
                 and coalesce(traces.platform_rows_traced, 0) = 0
@@ -161,6 +173,7 @@ final as (
         -- tell by, up to the last of its lines the platform holds
         case statuses.evidence_status
             when 'loaded' then statuses.last_line_number
+            when 'loaded_with_altered_values' then statuses.last_line_number
             when 'partially_loaded' then statuses.last_winning_line_on_platform
             when 'undetermined' then coalesce(statuses.last_traced_line, 0)
             else 0

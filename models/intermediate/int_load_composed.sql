@@ -33,14 +33,17 @@ deltas as (
     from {{ ref('stg_deltas') }}
 ),
 
+-- the platform's rows, each as the delta row it traces to: a row whose values the load
+-- altered is scored as the row it loaded (int_delta_file_alterations says how)
 platform as (
     select
         user_id,
-        {{ row_fingerprint(
-            ['total_spend', 'count_saved_items', 'loyalty_credits', 'batch_id']
-        ) }} as row_fingerprint
-    from {{ ref('stg_user_summaries') }}
-    where input_kind = 'platform_summary'
+        {{ row_fingerprint([
+            'coalesce(delta_total_spend, total_spend)',
+            'coalesce(delta_count_saved_items, count_saved_items)',
+            'coalesce(delta_loyalty_credits, loyalty_credits)', 'batch_id'
+        ]) }} as row_fingerprint
+    from {{ ref('int_platform_rows_traced') }}
 ),
 
 -- users a quarantined row could decide: no replay can say what the platform should hold

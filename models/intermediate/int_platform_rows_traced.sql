@@ -1,7 +1,11 @@
 -- The platform's loaded table, each row traced to the delta file (and line) that carries the very
 -- same row: same user, batch_id and values (macro latest_carriers: the user's winning row
--- first, then every delta row for the rest). delta_source_file stays null for a row no
--- delta carries; when several files carry it (a row sent twice), the later file is named.
+-- first, then every delta row for the rest). When several files carry it (a row sent
+-- twice), the later file is named. A row no delta carries as it is, but one does with its
+-- user and batch_id, traces to that row with carries_same_values false: the load wrote
+-- the row with its values altered (int_delta_file_alterations says how); delta_* are the
+-- values the delta row carries. delta_source_file stays null for a row whose user and
+-- batch_id no delta carries.
 -- One model per summary, not one for both: two joins of half the rows each, run one
 -- after the other, spill less than one join of all of them (BENCHMARKS.md).
 
@@ -40,7 +44,11 @@ final as (
         latest_carriers.source_line_number,
         files.source_file as delta_source_file,
         latest_carriers.delta_file_position,
-        latest_carriers.delta_source_line_number
+        latest_carriers.delta_source_line_number,
+        latest_carriers.carries_same_values,
+        latest_carriers.delta_total_spend,
+        latest_carriers.delta_count_saved_items,
+        latest_carriers.delta_loyalty_credits
     from latest_carriers
     left join files on latest_carriers.delta_file_position = files.file_position
 )

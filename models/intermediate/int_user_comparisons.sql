@@ -44,6 +44,11 @@ joined as (
         platform.delta_source_file as platform_source_file,
         platform.delta_file_position as platform_file_position,
         platform.source_line_number as platform_source_line_number,
+        -- the platform's row is a delta row with its user and batch_id, its other values
+        -- altered (int_platform_rows_traced)
+        coalesce(
+            platform.delta_source_file is not null and not platform.carries_same_values, false
+        ) as platform_row_values_altered,
         client.total_spend as client_total_spend,
         client.count_saved_items as client_count_saved_items,
         client.loyalty_credits as client_loyalty_credits,
@@ -111,7 +116,8 @@ tie_picks as (
             has_conflicting_batch_id_tie
             and platform_vs_rebuilt_status = 'value_mismatch'
             and platform_batch_id = rebuilt_batch_id
-            and platform_source_file is not null,
+            and platform_source_file is not null
+            and not platform_row_values_altered,
             false
         ) as platform_holds_tied_row,
         coalesce(
@@ -145,6 +151,8 @@ final as (
             when platform_vs_rebuilt_status = 'extra' then 'extra_user'
             when platform_vs_rebuilt_status = 'missing' then 'missing_user'
             when platform_source_file is null then 'untraceable'
+            when platform_row_values_altered and platform_batch_id = rebuilt_batch_id
+                then 'altered_values'
             when platform_holds_last_arrival then 'dedup_rule'
             else 'file_not_loaded'
         end as platform_vs_rebuilt_cause

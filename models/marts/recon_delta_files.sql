@@ -22,20 +22,40 @@ explanation as (
     select * from {{ ref('int_load_explanation') }}
 ),
 
+-- the platform's rows of each file whose values the load altered, and how
+alterations as (
+    select * from {{ ref('int_delta_file_alterations') }}
+),
+
+-- each platform row from a file: stale (a later row should have replaced it), or one of
+-- the file's winning rows with altered values
+platform_held as (
+    select
+        platform_file_position,
+        platform_total_spend,
+        rebuilt_total_spend,
+        coalesce(platform_vs_rebuilt_cause = 'altered_values', false) as is_altered,
+        platform_vs_rebuilt_status <> 'match'
+        and coalesce(platform_vs_rebuilt_cause, '') <> 'altered_values' as is_stale
+    from comparisons
+    where platform_file_position is not null
+),
+
 platform_rows as (
     select
         platform_file_position as file_position,
         count(*) as platform_rows_traced,
         -- the platform's rows from this file that a later row should have replaced
-        count(case when platform_vs_rebuilt_status <> 'match' then 1 end) as stale_rows_held,
-        coalesce(
-            sum(
-                case when platform_vs_rebuilt_status <> 'match' then platform_total_spend end
-            ),
-            0
-        ) as stale_total_spend_held
-    from comparisons
-    where platform_file_position is not null
+        count(case when is_stale then 1 end) as stale_rows_held,
+        sum(case when is_stale then platform_total_spend else 0 end) as stale_total_spend_held,
+        -- its winning rows the platform holds with altered values: the file's spend of
+        -- them, and the platform's
+        count(case when is_altered then 1 end) as winning_users_altered_on_platform,
+        sum(case when is_altered then rebuilt_total_spend else 0 end)
+            as winning_total_spend_altered_on_platform,
+        sum(case when is_altered then platform_total_spend else 0 end)
+            as altered_total_spend_held
+    from platform_held
     group by platform_file_position
 ),
 
@@ -80,8 +100,17 @@ joined as (
         coalesce(platform_rows.platform_rows_traced, 0) as platform_rows_traced,
         coalesce(platform_rows.stale_rows_held, 0) as stale_rows_held,
         coalesce(platform_rows.stale_total_spend_held, 0) as stale_total_spend_held,
+        coalesce(platform_rows.winning_users_altered_on_platform, 0)
+            as winning_users_altered_on_platform,
+        coalesce(platform_rows.winning_total_spend_altered_on_platform, 0)
+            as winning_total_spend_altered_on_platform,
+        coalesce(platform_rows.altered_total_spend_held, 0) as altered_total_spend_held,
         coalesce(gap_parts.spend_gap_attributed, 0) as spend_gap_attributed,
         coalesce(gap_parts.users_mismatched_attributed, 0) as users_mismatched_attributed,
+        coalesce(alterations.rows_altered, 0) as rows_altered,
+        alterations.altered_columns,
+        alterations.alteration_rule,
+        alterations.alteration_factor,
         explanation.explains_every_row_held as is_explained,
         explanation.files_not_loaded as explanation_files_not_loaded,
         explanation.files_partially_loaded as explanation_files_partially_loaded,
@@ -97,6 +126,7 @@ joined as (
     inner join load_evidence on files.file_position = load_evidence.file_position
     left join platform_rows on files.file_position = platform_rows.file_position
     left join gap_parts on files.file_position = gap_parts.file_position
+    left join alterations on files.file_position = alterations.file_position
 ),
 
 final as (
@@ -122,6 +152,10 @@ final as (
         winning_users - winning_users_on_platform as winning_users_not_on_platform,
         cast(winning_total_spend - winning_total_spend_on_platform as bigint)
             as winning_total_spend_not_on_platform,
+        winning_users_altered_on_platform,
+        cast(winning_total_spend_altered_on_platform as bigint)
+            as winning_total_spend_altered_on_platform,
+        cast(altered_total_spend_held as bigint) as altered_total_spend_held,
         platform_rows_traced,
         -- the file's rows, each in one part: its winning rows (on the platform or not),
         -- older rows the platform still holds, and older rows replaced as they should be
@@ -145,9 +179,14 @@ final as (
             when
                 is_explained and array_contains(explanation_files_partially_loaded, source_file)
                 then 'partially_loaded'
+            when is_explained and rows_altered > 0 then 'loaded_with_altered_values'
             when is_explained then 'loaded'
             else evidence_status
         end as load_status,
+        rows_altered,
+        altered_columns,
+        alteration_rule,
+        alteration_factor,
         case when is_explained then listed_cut_after_line end as loaded_up_to_line,
         case when is_explained then listed_rows_up_to_cut end as rows_loaded
     from joined

@@ -25,6 +25,31 @@ listed_twice_or_tied as (
     select * from {{ ref('int_users_listed_twice_or_tied') }}
 ),
 
+alterations as (
+    select * from {{ ref('int_delta_file_alterations') }}
+),
+
+delta_files as (
+    select * from {{ ref('int_delta_file_stats') }}
+),
+
+-- the delta files the platform holds rows of with altered values, in drop order, each
+-- with how (recon_delta_files), and how many of them no one rule explains
+altered_files as (
+    select
+        {{ ordered_list(struct_of({
+            'source_file': 'delta_files.source_file',
+            'rows_altered': 'alterations.rows_altered',
+            'altered_columns': 'alterations.altered_columns',
+            'alteration_rule': 'alterations.alteration_rule',
+            'alteration_factor': 'alterations.alteration_factor',
+        }), 'delta_files.file_position') }} as files_with_altered_values,
+        count(case when alterations.alteration_rule is null then 1 end)
+            as files_altered_without_a_rule
+    from alterations
+    inner join delta_files on alterations.file_position = delta_files.file_position
+),
+
 combined as (
     select
         input_totals.*,
@@ -45,17 +70,20 @@ combined as (
         cast(explanation.users_unexplained as bigint) as users_unexplained_by_best_hypothesis,
         cast(explanation.users_missing as bigint) as users_missing_from_platform,
         cast(explanation.users_extra as bigint) as users_extra_on_platform,
-        explanation.explains_every_row_held
+        explanation.explains_every_row_held,
+        altered_files.files_with_altered_values,
+        altered_files.files_altered_without_a_rule
     from input_totals
     cross join mismatches
     cross join listed_twice_or_tied
     cross join explanation
+    cross join altered_files
 ),
 
 -- every fault the data shows and a hypothesis or the client's lag accounts for, in one
 -- fixed order: a summary listing a user twice, delta rows tied on a user's largest
 -- batch_id, rows both summaries hold that no delta carries, the platform's load (files
--- not loaded, files cut short, the dedup rule), the client's export behind its own
+-- not loaded, files cut short, values altered, the dedup rule), the client's export behind its own
 -- deltas, users the platform holds in excess or lacks
 faults as (
     select
@@ -66,6 +94,7 @@ faults as (
             case when combined.users_from_a_missing_delta_file > 0 then 'delta_file_missing' end,
             case when combined.files_not_loaded is not null then 'files_not_loaded' end,
             case when combined.files_partially_loaded is not null then 'file_partially_loaded' end,
+            case when combined.files_with_altered_values is not null then 'altered_values' end,
             case when explanation.dedup_rule = 'last_arrival' then 'dedup_rule' end,
             case
                 when
@@ -92,7 +121,8 @@ faults as (
 ),
 
 -- one cause, or several joined by '+' when faults combine; explained when each side at
--- fault is reproduced exactly; consistent only when nothing differs at all
+-- fault is reproduced exactly (values altered by a rule the file names count as
+-- reproduced); consistent only when nothing differs at all
 classified as (
     select
         combined.*,
@@ -112,8 +142,9 @@ classified as (
 final as (
     select
         classified.*,
-        classified.cause <> 'unexplained' and not faults.is_client_side_unexplained
-            as explained,
+        classified.cause <> 'unexplained'
+        and not faults.is_client_side_unexplained
+        and classified.files_altered_without_a_rule = 0 as explained,
         -- the gap split by side, adding up to spend_gap exactly: what the platform's table
         -- lacks against the deltas rebuilt, and what the client's export holds beyond them
         classified.expected_total_spend - classified.platform_total_spend

@@ -1,6 +1,7 @@
 -- Every usable row of both summaries (the platform's table, the client's export),
--- with its line and the delta file that carries the very same row: where each summary
--- row came from. The input checks on summary rows (negative amounts, a user twice in one
+-- with its line and the delta file that carries the very same row (or, for a platform
+-- row whose values the load altered, its user and batch_id): where each summary row
+-- came from. The input checks on summary rows (negative amounts, a user twice in one
 -- summary) fail with rows of this mart.
 -- A view over the two traced summaries.
 
@@ -32,7 +33,8 @@ final as (
         batch_id,
         source_line_number,
         delta_source_file,
-        delta_file_position
+        delta_file_position,
+        carries_same_values
     from summary_rows
 )
 
