@@ -54,6 +54,14 @@ SIMULATED = {
         n_files=365, n_users=20_000, update_share=0.02,
         fault=Fault(skip_files=tuple(range(5, 365, 10)), truncate_files=((101, 200), (251, 150)),
                     stale_client_export=362, last_arrival_wins=True)),
+    # rows loaded with altered values (issue 30): two columns exchanged in one file, a
+    # file's spend in the wrong unit, and an exchange with a file skipped and one cut
+    "columns_exchanged": dict(
+        n_files=6, fault=Fault(exchanged_columns=((2, "count_saved_items", "loyalty_credits"),))),
+    "spend_scaled": dict(n_files=6, fault=Fault(scaled_columns=((3, "total_spend", -2),))),
+    "skipped_cut_and_columns_exchanged": dict(
+        n_files=8, fault=Fault(skip_files=(2,), truncate_file=(6, 150),
+                               exchanged_columns=((4, "total_spend", "loyalty_credits"),))),
     "skips_two_cuts_and_client_export_behind": dict(
         n_files=32, n_users=4_000,
         fault=Fault(skip_files=(5, 17, 26), truncate_files=((12, 40), (22, 30)),

@@ -50,6 +50,20 @@ def written(request) -> tuple[Build, dict[str, str], Path]:
     return request.getfixturevalue(request.param)
 
 
+@pytest.fixture(scope="module", params=["shipped", "real", "altered"])
+def any_written(request) -> tuple[Build, dict[str, str], Path]:
+    """Those two, and a simulated case with a file loaded with altered values (besides a
+    file skipped and one cut): for what every write-up must hold, whatever the cause."""
+    return request.getfixturevalue(request.param)
+
+
+@pytest.fixture(scope="module")
+def altered(tmp_path_factory) -> tuple[Build, dict[str, str], Path]:
+    case, build = simulated_build(tmp_path_factory, "skipped_cut_and_columns_exchanged")
+    out = tmp_path_factory.mktemp("altered") / "reports"
+    return build, render(build, out), out
+
+
 @pytest.fixture(scope="module")
 def consistent(tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
     return simulated_case(tmp_path_factory, "consistent_12_files")
@@ -127,31 +141,38 @@ def test_committed_outputs_match_a_fresh_render(shipped) -> None:
             assert a.size == b.size, REFRESH
 
 
-def test_evidence_states_the_warehouse_figures(written) -> None:
-    build, emails, _ = written
+def test_evidence_states_the_warehouse_figures(any_written) -> None:
+    build, emails, _ = any_written
     email = emails[report.EVIDENCE]
     summary = build.one("select * from marts.recon_summary")
     for figure in ("client_total_spend", "platform_total_spend", "expected_total_spend",
                    "spend_gap", "users_mismatched", "client_rows", "delta_files"):
         assert f"{summary[figure]:,}" in email, figure
-    # the per-file breakdown is the mart, row for row: each file's spend in four parts
+    # the per-file breakdown is the mart, row for row: each file's spend in four parts, or
+    # five where a file's newest rows are held with altered values
     files = build.query(
         "select source_file, row_count, total_spend, winning_total_spend_on_platform,"
-        " winning_total_spend_not_on_platform, winning_users_not_on_platform,"
+        " winning_total_spend_altered_on_platform, winning_users_altered_on_platform,"
+        " winning_total_spend_not_on_platform - winning_total_spend_altered_on_platform,"
+        " winning_users_not_on_platform - winning_users_altered_on_platform,"
         " stale_total_spend_held, stale_rows_held, total_spend_replaced_as_expected,"
         " spend_gap_attributed, load_status"
         " from marts.recon_delta_files order by file_position"
     )
+    altered = any(file[5] for file in files)
     rows = table_rows(section(email, "The figures").split("Per delta file", 1)[1])
     assert [row[0] for row in rows] == [f[0] for f in files]
     amount = lambda cell: number(cell.replace("$", ""))  # noqa: E731
+    with_users = lambda cell: [amount(part.rstrip(")")) for part in cell.split(" (")]  # noqa: E731
     for row, file in zip(rows, files):
-        missing, missing_users = row[4].split(" (")
-        stale, stale_users = row[5].split(" (")
-        assert [number(row[1]), amount(row[2]), amount(row[3]), amount(missing),
-                number(missing_users.rstrip(")")), amount(stale), number(stale_users.rstrip(")")),
-                amount(row[6]), amount(row[7])] == list(file[1:10])
-        assert row[8].startswith(file[10])
+        cells = [number(row[1]), amount(row[2]), amount(row[3])]
+        if altered:
+            cells += with_users(row.pop(4))
+        else:
+            cells += [0, 0]
+        cells += [*with_users(row[4]), *with_users(row[5]), amount(row[6]), amount(row[7])]
+        assert cells == list(file[1:12])
+        assert row[8].startswith(file[12])
 
 
 def test_evidence_shows_at_least_five_users_with_both_rows(written) -> None:
@@ -181,8 +202,8 @@ def test_evidence_shows_at_least_five_users_with_both_rows(written) -> None:
             str(user_id), *(cell.replace(",", "") for cell in should[2:6])]
 
 
-def test_sql_in_the_evidence_reproduces_the_finding(written) -> None:
-    build, emails, _ = written
+def test_sql_in_the_evidence_reproduces_the_finding(any_written) -> None:
+    build, emails, _ = any_written
     email = emails[report.EVIDENCE]
     results = assert_sql_returns_what_the_email_says(build, email)
     summary = build.one("select * from marts.recon_summary")
@@ -193,8 +214,11 @@ def test_sql_in_the_evidence_reproduces_the_finding(written) -> None:
     assert totals["platform table"] == (summary["platform_rows"], summary["platform_total_spend"])
     replays = [dict(zip(columns, rows[0])) for columns, rows in results
                if columns[:2] == ["hypothesis_rank", "users_differing"]]
-    # every file loaded: the users the platform got wrong; the explanation: none
-    assert replays[0]["users_differing"] == summary["users_mismatched_platform_vs_rebuilt"]
+    # every file loaded: the users the platform got wrong (but those whose winning row it
+    # holds with altered values: a replay counts it as the file's row); the explanation: none
+    (altered,) = build.query(
+        "select sum(winning_users_altered_on_platform) from marts.recon_delta_files")[0]
+    assert replays[0]["users_differing"] == summary["users_mismatched_platform_vs_rebuilt"] - altered
     assert replays[1]["users_differing"] == 0
     assert replays[1]["hypothesis_rank"] == 1
     newest = by_columns[("source_file", "newest_rows", "on_platform", "newest_spend",
@@ -205,8 +229,8 @@ def test_sql_in_the_evidence_reproduces_the_finding(written) -> None:
     )
 
 
-def test_client_reply_is_plain_and_names_the_figures(written) -> None:
-    build, emails, _ = written
+def test_client_reply_is_plain_and_names_the_figures(any_written) -> None:
+    build, emails, _ = any_written
     reply = emails[report.CLIENT_EMAIL]
     summary = build.one("select * from marts.recon_summary")
     parties = report.load_parties()
@@ -218,8 +242,14 @@ def test_client_reply_is_plain_and_names_the_figures(written) -> None:
     symbol = parties["currency_symbol"]
     for figure in ("client_total_spend", "platform_total_spend", "spend_gap"):
         assert f"{symbol}{summary[figure]:,}" in reply, figure
-    assert f"{summary['users_mismatched']:,} of your customers" in reply
-    assert summary["file_1"] in reply
+    # the customers that differ: in the sentence of a single cause, or where the reply
+    # answers for the campaign
+    assert (f"{summary['users_mismatched']:,} of your customers" in reply
+            or f"and {summary['users_mismatched']:,} are not" in reply)
+    # every file the verdict names
+    named = [*(summary["files_not_loaded"] or []), *(summary["files_partially_loaded"] or []),
+             *(a["source_file"] for a in summary["files_with_altered_values"] or [])]
+    assert named and all(f"the file named {name}" in reply for name in named), named
     assert "reloading" in reply and parties["campaign_name"] in reply
     body = reply[reply.index("**To:**"):reply.rindex("Kind regards")]
     assert len(body.split()) <= 250, len(body.split())
@@ -391,14 +421,51 @@ def test_combined_faults_are_each_worded_with_the_gap_split_by_side(combined_fau
     assert_sql_returns_what_the_email_says(build, evidence)
 
 
+def test_altered_values_are_worded_with_the_rule_and_two_rows_at_their_lines(altered) -> None:
+    """A file loaded with two columns exchanged, besides a file skipped and one cut: the
+    engineer's email names the file, the columns and the rule, and shows two altered rows
+    at their lines, each as the raw file has it and as our table does; the evidence says
+    the same, the client's reply names the file, and nothing calls it not loaded."""
+    build, emails, _ = altered
+    summary = build.one("select * from marts.recon_summary")
+    (file,) = summary["files_with_altered_values"]
+    assert (file["source_file"], file["altered_columns"], file["alteration_rule"]) == (
+        "delta4", "total_spend, loyalty_credits", "columns_exchanged")
+    how = f"total_spend and loyalty_credits exchanged in {file['rows_altered']:,} rows"
+    words = f"delta4 loaded with {how}"
+    engineer, evidence = emails[report.ENGINEER_EMAIL], emails[report.EVIDENCE]
+    assert_fits_one_screen(engineer)
+    assert_reply_is_short_and_plain(emails[report.CLIENT_EMAIL], says_when_we_write=True)
+    assert "delta4 loaded with altered values" in engineer.splitlines()[2]
+    assert words in engineer, engineer
+    assert f"loaded delta4 with {how}" in evidence and f"was loaded, but our table holds" in evidence
+    assert "the file named delta4" in emails[report.CLIENT_EMAIL]
+    assert "not_loaded" not in build.query(
+        "select load_status from marts.recon_delta_files where source_file = 'delta4'")[0]
+    folder = Path(build.variables["input_dir"])
+    lines = (folder / "delta4.csv").read_text().splitlines()
+    shown = re.findall(
+        r"delta4 line (\d+), user (\d+): the file has total_spend (\d+) and loyalty_credits (\d+),"
+        r" our table (\d+) and (\d+)\.", engineer)
+    assert len(shown) == 2, engineer
+    platform = {row[0]: row[1:] for row in build.query(
+        "select user_id, total_spend, loyalty_credits from marts.recon_summary_rows"
+        " where input_kind = 'platform_summary'")}
+    for line, user, spend, credits, held_spend, held_credits in shown:
+        user_id, total_spend, _, loyalty_credits, _ = lines[int(line) - 1].split(",")
+        assert (user_id, total_spend, loyalty_credits) == (user, spend, credits)
+        assert platform[int(user)] == (int(held_spend), int(held_credits)) == (
+            int(credits), int(spend))
+
+
 # ---------------------------------------------------------------- the charts
 
 
-def test_chart_figures_are_the_marts_and_add_up(written) -> None:
-    """Each figure the charts draw is a mart's; each file's four parts add up to its
+def test_chart_figures_are_the_marts_and_add_up(any_written) -> None:
+    """Each figure the charts draw is a mart's; each file's five parts add up to its
     spend; the platform's parts to its total; the gap is the missing rows less the older
-    rows held in their place."""
-    build, _, out = written
+    rows held in their place (and what altered values changed)."""
+    build, _, out = any_written
     data = report.read_chart_data(out / report.CHART_PNG)
     assert report.read_chart_data(out / report.CUSTOMERS_CHART_PNG) == data
     summary = build.one("select * from marts.recon_summary")
@@ -407,20 +474,26 @@ def test_chart_figures_are_the_marts_and_add_up(written) -> None:
         summary["expected_total_spend"], summary["spend_gap"])
     files = build.query(
         """select source_file, total_spend, winning_total_spend_on_platform,
-               winning_total_spend_not_on_platform, winning_users_not_on_platform,
+               winning_total_spend_altered_on_platform, winning_users_altered_on_platform,
+               altered_total_spend_held,
+               winning_total_spend_not_on_platform - winning_total_spend_altered_on_platform,
+               winning_users_not_on_platform - winning_users_altered_on_platform,
                stale_total_spend_held, stale_rows_held, total_spend_replaced_as_expected,
                spend_gap_attributed
            from marts.recon_delta_files order by file_position""")
-    keys = ("source_file", "total_spend", "on_platform", "missing", "missing_users",
-            "stale_held", "stale_users", "replaced", "gap")
+    keys = ("source_file", "total_spend", "on_platform", "altered", "altered_users",
+            "altered_held", "missing", "missing_users", "stale_held", "stale_users", "replaced",
+            "gap")
     assert [tuple(f[k] for k in keys) for f in data["files"]] == files
+    parts = ("on_platform", "altered", "missing", "stale_held", "replaced")
     for f in data["files"]:
-        assert f["on_platform"] + f["missing"] + f["stale_held"] + f["replaced"] == f["total_spend"]
-        assert min(f["on_platform"], f["missing"], f["stale_held"], f["replaced"]) >= 0
-    assert (data["on_platform_total"] + data["stale_held_total"]
+        assert sum(f[k] for k in parts) == f["total_spend"]
+        assert min(f[k] for k in parts) >= 0
+    assert (data["on_platform_total"] + data["stale_held_total"] + data["altered_held_total"]
             + data["platform_held_from_no_delta"]) == data["platform_total"]
-    assert data["expected_total"] == data["on_platform_total"] + data["missing_total"]
-    assert (data["missing_total"] - data["stale_held_total"]
+    altered = sum(f["altered"] for f in data["files"])
+    assert data["expected_total"] == data["on_platform_total"] + altered + data["missing_total"]
+    assert (data["missing_total"] + altered - data["altered_held_total"] - data["stale_held_total"]
             - data["platform_held_from_no_delta"]) == summary["spend_gap_platform_side"]
     # the client's chart: his customers, right or not, as recon_platform_vs_rebuilt has them
     right, customers = build.query(
@@ -451,10 +524,10 @@ def test_each_chart_draws_and_labels_what_its_reader_needs(written) -> None:
     assert "table" not in customers_svg
 
 
-def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
+def test_every_figure_on_the_charts_is_in_the_text(any_written) -> None:
     """What the per-file chart prints is in the engineer's evidence and the HTML report; what
     the customers chart prints is in the client's reply."""
-    _, texts, out = written
+    _, texts, out = any_written
     data = report.read_chart_data(out / report.CHART_PNG)
     symbol = report.load_parties()["currency_symbol"]
     money = lambda value: report._money(symbol, value)  # noqa: E731
@@ -466,6 +539,10 @@ def test_every_figure_on_the_charts_is_in_the_text(written) -> None:
             printed += [money(f["missing"]), f"({f['missing_users']:,})"]
         if f["stale_held"]:
             printed += [money(f["stale_held"]), f"({f['stale_users']:,})"]
+        if f["altered"]:
+            printed += [money(f["altered"]), f"({f['altered_users']:,})"]
+    if data["altered_held_total"]:
+        printed.append(money(data["altered_held_total"]))
     printed += [money(f["gap"]) for f in data["files"] if f["gap"]]
     for name in (report.EVIDENCE, report.HTML_REPORT):
         missing = [figure for figure in printed if figure not in texts[name]]

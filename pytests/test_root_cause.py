@@ -13,7 +13,7 @@ import pytest
 from pytests.cases import SIMULATED, resent_rows_build, simulated_build
 from pytests.dbt_harness import Build
 from recon.report import root_cause
-from recon.simulator import SimulatedCase
+from recon.simulator import VALUE_COLUMNS, SimulatedCase
 
 
 @pytest.fixture(scope="module", params=sorted(SIMULATED))
@@ -38,10 +38,16 @@ def test_root_cause_names_every_file_involved(simulated) -> None:
     files = build.query(
         "select source_file, load_status, loaded_up_to_line from marts.recon_delta_files")
     for source_file, status, line in files:
-        if status in ("not_loaded", "partially_loaded"):
+        if status in ("not_loaded", "partially_loaded", "loaded_with_altered_values"):
             assert f"{source_file}" in sentence, (source_file, sentence)
         if status == "partially_loaded":
             assert f"{source_file} only up to line {line:,}" in sentence, sentence
+    # a file loaded with altered values, with the columns and the rule
+    for file, a, b in case.fault.exchanged_columns:
+        assert f"loaded delta{file} with {a} and {b} exchanged in " in sentence, sentence
+    for file, column, power in case.fault.scaled_columns:
+        change = f"divided by {10 ** -power:,}" if power < 0 else f"multiplied by {10 ** power:,}"
+        assert f"loaded delta{file} with {column} {change} in " in sentence, sentence
     if "client_export_behind" in case.truth.causes:
         assert f"only up to {summary['client_last_file']}" in sentence, sentence
 
@@ -50,6 +56,34 @@ def test_every_file_gets_its_load_status(simulated) -> None:
     case, build = simulated
     statuses = build.query("select load_status from marts.recon_delta_files order by file_position")
     assert [s for (s,) in statuses] == [f.status for f in case.truth.files]
+
+
+def test_no_file_whose_rows_the_platform_holds_is_not_loaded(simulated) -> None:
+    """A file is not_loaded only when none of its rows' user and batch_id is on the
+    platform, whatever values the platform holds for them; a file loaded with altered
+    values names the columns and the rule that explain every altered row."""
+    case, build = simulated
+    held = build.query(
+        """
+        select distinct files.source_file
+        from marts.recon_delta_files as files
+        inner join staging.stg_deltas as deltas on files.file_position = deltas.file_position
+        inner join marts.recon_summary_rows as platform
+            on platform.input_kind = 'platform_summary'
+            and (platform.user_id, platform.batch_id) = (deltas.user_id, deltas.batch_id)
+        where files.load_status = 'not_loaded'
+        """)
+    assert held == []
+    altered = build.query(
+        """
+        select source_file, altered_columns, alteration_rule, alteration_factor
+        from marts.recon_delta_files where rows_altered > 0 order by file_position
+        """)
+    expected = [(f"delta{k}", f"{a}, {b}" if VALUE_COLUMNS.index(a) < VALUE_COLUMNS.index(b) else f"{b}, {a}",
+                 "columns_exchanged", None) for k, a, b in case.fault.exchanged_columns]
+    expected += [(f"delta{k}", column, "column_scaled", 10.0 ** power)
+                 for k, column, power in case.fault.scaled_columns]
+    assert altered == sorted(expected, key=lambda row: int(row[0].removeprefix("delta")))
 
 
 def test_figures_match_the_ground_truth(simulated) -> None:

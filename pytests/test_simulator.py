@@ -20,12 +20,14 @@ import pytest
 
 from recon import replica
 from recon.simulator import (
+    ALTERED_VALUES,
     CLIENT_EXPORT_BEHIND,
     CONSISTENT,
     DEDUP_RULE,
     FILE_PARTIALLY_LOADED,
     FILES_NOT_LOADED,
     LOADED,
+    LOADED_WITH_ALTERED_VALUES,
     NOT_LOADED,
     PARTIALLY_LOADED,
     PLATFORM_EXTRA_USERS,
@@ -345,12 +347,41 @@ def test_a_stream_written_a_day_at_a_time_is_the_case_written_at_once(tmp_path: 
     assert _file_bytes([days / p.name for p in whole]) == _file_bytes(whole)
 
 
+def test_altered_files_are_loaded_with_their_alteration(tmp_path: Path) -> None:
+    """A file loaded with two columns exchanged, another with its spend in hundredths
+    (truncated), besides a file skipped: the platform holds, for each user, the dedup of
+    the rows fed, each row of an altered file as altered; those files are
+    loaded_with_altered_values, and the cause is named."""
+    fault = Fault(skip_files=(4,), exchanged_columns=((2, "count_saved_items", "loyalty_credits"),),
+                  scaled_columns=((3, "total_spend", -2),))
+    w = _simulate_and_load(tmp_path, fault, 6)
+    w.con.execute(
+        """
+        create table loaded as select
+            user_id, file, rn, batch_id,
+            case when file = 3 then total_spend // 100 else total_spend end as total_spend,
+            case when file = 2 then loyalty_credits else count_saved_items end as count_saved_items,
+            case when file = 2 then count_saved_items else loyalty_credits end as loyalty_credits
+        from deltas where file <> 4
+        """)
+    expected = _dedup().replace("from deltas", "from loaded")
+    assert _users_differing(w.con, "select * from platform", expected) == 0
+    truth = w.case.truth
+    assert truth.causes == (FILES_NOT_LOADED, ALTERED_VALUES)
+    assert [f.status for f in truth.files] == [
+        LOADED, LOADED, LOADED_WITH_ALTERED_VALUES, LOADED_WITH_ALTERED_VALUES, NOT_LOADED, LOADED]
+    assert truth.users_differing == _users_differing(w.con, "select * from platform", _dedup())
+
+
 def test_faults_outside_the_stream_are_refused() -> None:
     for fault in (
         Fault(skip_files=(5,)),
         Fault(truncate_file=(0, -1)),
         Fault(stale_client_export=9),
         Fault(users_dropped=101),
+        Fault(exchanged_columns=((5, "total_spend", "loyalty_credits"),)),
+        Fault(exchanged_columns=((1, "total_spend", "batch_id"),)),
+        Fault(scaled_columns=((1, "spend", 2),)),
     ):
         with pytest.raises(ValueError):
             simulate(100, 5, fault=fault)

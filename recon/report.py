@@ -81,6 +81,7 @@ CAUSE_WORDS = {
     "delta_file_missing": "a delta file missing from the folder",
     "files_not_loaded": "delta files never loaded",
     "file_partially_loaded": "a delta file loaded in part",
+    "altered_values": "delta rows loaded with altered values",
     "dedup_rule": "the last-arriving row kept, not the newest",
     "client_export_behind": "the client's export behind its deltas",
     "platform_extra_users": "users on the platform in no delta",
@@ -93,6 +94,7 @@ STATUS_WORDS = {
     "loaded": "loaded",
     "not_loaded": "not loaded",
     "partially_loaded": "loaded in part",
+    "loaded_with_altered_values": "loaded, with altered values",
     "undetermined": "cannot tell (every row replaced by a later one)",
 }
 VALUE_COLUMNS = ("total_spend", "count_saved_items", "loyalty_credits", "batch_id")
@@ -239,6 +241,10 @@ def reproduction_queries(
     so the dedup rule is written once, in the models."""
     env = _sql_environment()
     queries: list[dict] = []
+    # a replay scores a row the load altered as the file's row it is
+    altered = summary["files_with_altered_values"]
+    as_altered = (" A row of " + _names([a["source_file"] for a in altered]) + " held with altered"
+                  " values counts as the file's row it is." if altered else "")
 
     def add(key: str, template: str, shows_result: bool = True, **variables) -> None:
         if "comment" in variables:
@@ -255,7 +261,7 @@ def reproduction_queries(
         "replay_all_files",
         "replay.sql",
         comment="The platform's rule (largest batch_id per user) replayed on every delta file"
-        " and compared with the platform's table, user by user.",
+        " and compared with the platform's table, user by user." + as_altered,
         condition="hypothesis_kind = 'all_files_loaded'",
     )
     add("newest_rows_by_file", "newest_rows_by_file.sql")
@@ -264,7 +270,7 @@ def reproduction_queries(
             "replay_best_hypothesis",
             "replay.sql",
             comment="The load replayed as the best hypothesis has it and compared with the"
-            " platform's table, user by user.",
+            " platform's table, user by user." + as_altered,
             condition="hypothesis_rank = 1",
         )
     if summary["cause"] != "consistent":
@@ -498,6 +504,24 @@ def collect(database: Path) -> dict:
         ).fetchone()[0]
         queries = reproduction_queries(connection, summary, examples)
         builds = folder_builds(connection, summary["invocation_id"])
+        # the files whose rows the platform holds with altered values, each with its first
+        # two such rows by line (the file's values beside the platform's)
+        altered_files = [f for f in files if f["rows_altered"]]
+        for file in altered_files:
+            file["altered_examples"] = [
+                {"user_id": row["user_id"], "differing_columns": row["differing_columns"],
+                 "file": _side(row, "rebuilt"), "held": _side(row, "platform")}
+                for row in _rows(
+                    connection,
+                    """
+                    select * from marts.recon_platform_vs_rebuilt
+                    where cause = 'altered_values' and rebuilt_source_file = ?
+                    order by rebuilt_source_line_number
+                    limit 2
+                    """,
+                    [file["source_file"]],
+                )
+            ]
 
     for file in files:
         file["held_instead"] = [
@@ -523,6 +547,7 @@ def collect(database: Path) -> dict:
         "named_files": named_files,
         "not_loaded_files": [f for f in named_files if f["source_file"] in not_loaded],
         "cut_files": [f for f in named_files if f["source_file"] in cut_short],
+        "altered_files": altered_files,
         "files_after_client_export": later_than_client,
         "hypotheses": hypotheses,
         "best": hypotheses[0] if hypotheses else None,
@@ -598,11 +623,13 @@ def telling_hypotheses(hypotheses: list[dict]) -> list[dict]:
 
 def platform_at_fault(summary: dict) -> bool:
     """Whether the platform's load or table is at fault, so that our reload (or a fix to
-    the dedup) mends it: files not loaded or cut short, the last-arriving row kept, users
+    the dedup) mends it: files not loaded, cut short or loaded with altered values, the
+    last-arriving row kept, users
     the platform holds in excess or lacks. Every template and the client's chart ask this
     one question the same way."""
     causes = set(summary["cause"].split("+"))
     return bool(summary["files_not_loaded"] or summary["files_partially_loaded"]
+                or summary["files_with_altered_values"]
                 or causes & {"dedup_rule", "platform_extra_users", "platform_missing_users"})
 
 
@@ -639,19 +666,28 @@ def replica_folder(entry_path: str | None) -> str | None:
 
 def chart_data(summary: dict, files: list[dict], campaign: dict) -> dict:
     """Every figure the two charts draw, each one of the marts': the three totals and the
-    gap (recon_summary), what explains it, and per delta file the four parts of its spend
-    (recon_delta_files): its newest rows on the platform, its newest rows missing from it,
-    its older rows the platform still holds in their place, and its older rows replaced as
-    they should be, and the part of the gap that is the file's. The parts add up to each
-    file's spend; the platform's parts, with what it holds from no delta, to its total. For
+    gap (recon_summary), what explains it, and per delta file the five parts of its spend
+    (recon_delta_files): its newest rows on the platform, its newest rows the platform
+    holds with altered values, its newest rows missing from it, its older rows the
+    platform still holds in their place, and its older rows replaced as they should be,
+    and the part of the gap that is the file's. The parts add up to each file's spend; the
+    platform's parts (the altered rows at their altered spend), with what it holds from no
+    delta, to its total. For
     the client's chart, his customers right and not (campaign_cut)."""
     parts = [
         {
             "source_file": f["source_file"],
             "total_spend": int(f["total_spend"]),
             "on_platform": int(f["winning_total_spend_on_platform"]),
-            "missing": int(f["winning_total_spend_not_on_platform"]),
-            "missing_users": int(f["winning_users_not_on_platform"]),
+            # its newest rows the platform holds with altered values: the file's spend
+            # of them, and the platform's
+            "altered": int(f["winning_total_spend_altered_on_platform"]),
+            "altered_users": int(f["winning_users_altered_on_platform"]),
+            "altered_held": int(f["altered_total_spend_held"]),
+            "missing": int(f["winning_total_spend_not_on_platform"])
+            - int(f["winning_total_spend_altered_on_platform"]),
+            "missing_users": int(f["winning_users_not_on_platform"])
+            - int(f["winning_users_altered_on_platform"]),
             "stale_held": int(f["stale_total_spend_held"]),
             "stale_users": int(f["stale_rows_held"]),
             "replaced": int(f["total_spend_replaced_as_expected"]),
@@ -661,17 +697,20 @@ def chart_data(summary: dict, files: list[dict], campaign: dict) -> dict:
     ]
     on_platform = sum(f["on_platform"] for f in parts)
     stale_held = sum(f["stale_held"] for f in parts)
+    altered_held = sum(f["altered_held"] for f in parts)
     return {
         "files": parts,
         "on_platform_total": on_platform,
         "stale_held_total": stale_held,
         "missing_total": sum(f["missing"] for f in parts),
+        "altered_held_total": altered_held,
         "missing_users_total": sum(f["missing_users"] for f in parts),
         "client_total": int(summary["client_total_spend"]),
         "platform_total": int(summary["platform_total_spend"]),
         "expected_total": int(summary["expected_total_spend"]),
         "spend_gap": int(summary["spend_gap"]),
-        "platform_held_from_no_delta": int(summary["platform_total_spend"]) - on_platform - stale_held,
+        "platform_held_from_no_delta": int(summary["platform_total_spend"]) - on_platform
+        - stale_held - altered_held,
         "explained_by": explained_by(summary),
         "spend_gap_platform_side": int(summary["spend_gap_platform_side"]),
         # for the client: his customers on the platform, right or not (campaign_cut)
@@ -707,6 +746,10 @@ def explained_by(summary: dict) -> list[str]:
     if "file_partially_loaded" in causes:
         cuts = zip(summary["files_partially_loaded"], summary["cut_after_lines"], strict=True)
         phrases += [f"{file} loaded only up to line {line:,}" for file, line in cuts]
+    if "altered_values" in causes:
+        words = environment().get_template("_words.j2").module
+        phrases += [f"{a['source_file']} loaded with {words.alteration(a)}"
+                    for a in summary["files_with_altered_values"]]
     if "dedup_rule" in causes:
         phrases.append("each user's last-arriving row kept, not the newest")
     if "client_export_behind" in causes:
@@ -803,7 +846,7 @@ def _customers_figure(data: dict, parties: dict):
 
 
 def _files_figure(data: dict, parties: dict):
-    """For the engineer: each delta file's spend in four parts (see chart_data)."""
+    """For the engineer: each delta file's spend in five parts (see chart_data)."""
     pyplot = _pyplot()
     from matplotlib.ticker import FuncFormatter
 
@@ -811,6 +854,9 @@ def _files_figure(data: dict, parties: dict):
     files = data["files"]
     layers = [
         ("on_platform", "newest rows, on the platform", "#2e7d32"),
+        # drawn only where the platform holds some with altered values
+        *([("altered", "newest rows, on the platform with altered values", "#7b1fa2")]
+          if any(f["altered"] for f in files) else []),
         ("missing", "newest rows, missing from the platform", "#d32f2f"),
         ("stale_held", "older rows the platform still holds instead", "#ef6c00"),
         ("replaced", "older rows, replaced by a newer one (as they should be)", "#cfd8dc"),
@@ -829,6 +875,9 @@ def _files_figure(data: dict, parties: dict):
         if file["missing"]:
             notes.append((f"{_money(symbol, file['missing'])} missing"
                           f" ({_number(file['missing_users'], 'user')})", "#b71c1c"))
+        if file["altered"]:
+            notes.append((f"{_money(symbol, file['altered'])} altered"
+                          f" ({_number(file['altered_users'], 'user')})", "#6a1b9a"))
         if file["stale_held"]:
             notes.append((f"{_money(symbol, file['stale_held'])} stale"
                           f" ({_number(file['stale_users'], 'user')})", "#e65100"))
@@ -860,6 +909,8 @@ def _files_figure(data: dict, parties: dict):
         f"Our table ({_money(symbol, data['platform_total'])}) = newest rows held"
         f" {_money(symbol, on_platform)} + older rows held {_money(symbol, stale)}"
     )
+    if data["altered_held_total"]:
+        held += f" + newest rows held altered {_money(symbol, data['altered_held_total'])}"
     if data["platform_held_from_no_delta"]:
         held += f" + rows in no delta file {_money(symbol, data['platform_held_from_no_delta'])}"
     axes.set_title(

@@ -18,10 +18,12 @@ Ground truth, in the words a reconciliation would use:
   is ``undetermined`` when it has no live row (every row is superseded, so the platform's
   table cannot show whether it was loaded); otherwise ``loaded``,
   ``not_loaded`` or ``partially_loaded`` as all, none or some of its live rows were fed to
-  the platform.
+  the platform; a file loaded in full whose rows the platform holds with altered values
+  (``exchanged_columns``, ``scaled_columns``) is ``loaded_with_altered_values``.
 * Causes, in this order, each listed only when it shows in the tables:
   ``files_not_loaded`` (a file is ``not_loaded``), ``file_partially_loaded`` (a file is
-  ``partially_loaded``), ``dedup_rule`` (keeping the last-arriving row changed some user's
+  ``partially_loaded``), ``altered_values`` (the platform holds a row whose values a
+  faulty load altered), ``dedup_rule`` (keeping the last-arriving row changed some user's
   row), ``client_export_behind`` (the client's export differs from the correct dedup),
   ``platform_extra_users`` (``users_added``: users in the platform's table found in no
   delta), ``platform_missing_users`` (``users_dropped``: users missing from the platform's
@@ -56,9 +58,11 @@ LOADED, NOT_LOADED, PARTIALLY_LOADED, UNDETERMINED = (
     "partially_loaded",
     "undetermined",
 )
+LOADED_WITH_ALTERED_VALUES = "loaded_with_altered_values"
 CONSISTENT = "consistent"
 FILES_NOT_LOADED = "files_not_loaded"
 FILE_PARTIALLY_LOADED = "file_partially_loaded"
+ALTERED_VALUES = "altered_values"
 DEDUP_RULE = "dedup_rule"
 CLIENT_EXPORT_BEHIND = "client_export_behind"
 PLATFORM_EXTRA_USERS = "platform_extra_users"
@@ -125,6 +129,10 @@ class Fault:
     stale_client_export: the client's export reflects only files 0..k.
     users_added: the platform's table holds this many extra users, found in no delta.
     users_dropped: the platform's table lacks this many users.
+    exchanged_columns: ``((i, a, b), ...)``: the platform loaded file i with the values of
+        columns a and b swapped in every row (a column-mapping error).
+    scaled_columns: ``((i, c, p), ...)``: the platform loaded file i with column c times
+        10**p in every row, truncated to a whole number (a unit error).
     """
 
     skip_files: tuple[int, ...] = ()
@@ -134,12 +142,34 @@ class Fault:
     stale_client_export: int | None = None
     users_added: int = 0
     users_dropped: int = 0
+    exchanged_columns: tuple[tuple[int, str, str], ...] = ()
+    scaled_columns: tuple[tuple[int, str, int], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skip_files", tuple(sorted(set(self.skip_files))))
         if self.truncate_file is not None:
             object.__setattr__(self, "truncate_file", tuple(self.truncate_file))
         object.__setattr__(self, "truncate_files", tuple(tuple(c) for c in self.truncate_files))
+        for name in ("exchanged_columns", "scaled_columns"):
+            object.__setattr__(self, name, tuple(tuple(a) for a in getattr(self, name)))
+
+    @property
+    def altered_files(self) -> set[int]:
+        """The files the platform loaded with altered values."""
+        return {a[0] for a in (*self.exchanged_columns, *self.scaled_columns)}
+
+    def altered(self, k: int, values: np.ndarray) -> np.ndarray:
+        """File k's rows (VALUE_COLUMNS) as the platform loaded them."""
+        if k not in self.altered_files:
+            return values
+        values = values.copy()
+        index = VALUE_COLUMNS.index
+        for _, a, b in (e for e in self.exchanged_columns if e[0] == k):
+            values[:, [index(a), index(b)]] = values[:, [index(b), index(a)]]
+        for _, column, power in (e for e in self.scaled_columns if e[0] == k):
+            scaled = values[:, index(column)].astype(np.int64)
+            values[:, index(column)] = scaled * 10**power if power >= 0 else scaled // 10**-power
+        return values
 
     @property
     def cuts(self) -> dict[int, int]:
@@ -156,6 +186,11 @@ class Fault:
                 raise ValueError("truncate_file keeps a negative number of rows")
         if self.stale_client_export is not None:
             files.append(self.stale_client_export)
+        files.extend(self.altered_files)
+        columns = [c for e in self.exchanged_columns for c in e[1:]]
+        columns += [e[1] for e in self.scaled_columns]
+        if any(c not in VALUE_COLUMNS[:-1] for c in columns):
+            raise ValueError(f"an altered column must be one of {VALUE_COLUMNS[:-1]}")
         if any(not 0 <= k < n_files for k in files):
             raise ValueError(f"fault names a file outside 0..{n_files - 1}")
         if not 0 <= self.users_dropped <= n_users or self.users_added < 0:
@@ -211,6 +246,8 @@ class SimulatedCase:
     platform: pd.DataFrame
     client: pd.DataFrame
     truth: GroundTruth
+    fault: Fault = Fault()
+    """The fault the platform's load had."""
 
 
 def generator(seed: int, *key: int) -> np.random.Generator:
@@ -382,6 +419,8 @@ class _Loads:
     """The rows the client's export reflects, largest batch_id wins."""
     by_platform_rule: _Dedup
     """Every row, under the platform's rule: which rows the platform's table can show."""
+    platform_unaltered: _Dedup
+    """The rows the platform loaded, under its rule, as the files carry them."""
     sizes: list[tuple[int, int, int]]
     """Per file: rows, sum of total_spend, rows fed to the platform."""
     unfed_users: list[np.ndarray]
@@ -397,6 +436,7 @@ def _load(deltas: Iterable[pd.DataFrame], n_users: int, fault: Fault) -> _Loads:
         platform_by_batch=_Dedup(n_users) if fault.last_arrival_wins else None,
         client=_Dedup(n_users) if fault.stale_client_export is not None else correct,
         by_platform_rule=_Dedup(n_users, last_arrival=True) if fault.last_arrival_wins else correct,
+        platform_unaltered=_Dedup(n_users, last_arrival=fault.last_arrival_wins),
         sizes=[],
         unfed_users=[],
     )
@@ -407,8 +447,10 @@ def _load(deltas: Iterable[pd.DataFrame], n_users: int, fault: Fault) -> _Loads:
         correct.add(k, users, values)
         if loads.by_platform_rule is not correct:
             loads.by_platform_rule.add(k, users, values)
+        fed = fault.altered(k, values[:n_fed])
         for dedup in filter(None, (loads.platform, loads.platform_by_batch)):
-            dedup.add(k, users[:n_fed], values[:n_fed])
+            dedup.add(k, users[:n_fed], fed)
+        loads.platform_unaltered.add(k, users[:n_fed], values[:n_fed])
         if loads.client is not correct and fault.client_sees(k):
             loads.client.add(k, users, values)
         loads.sizes.append((len(frame), int(values[:, 0].sum(dtype=np.int64)), n_fed))
@@ -431,7 +473,11 @@ def _file_truths(loads: _Loads) -> tuple[FileTruth, ...]:
     for k, ((rows, spend, n_fed), unfed) in enumerate(zip(loads.sizes, loads.unfed_users, strict=True)):
         live = int((loads.by_platform_rule.file == k).sum())
         fed_live = live - int((loads.by_platform_rule.file[unfed] == k).sum())
-        files.append(FileTruth(rows, spend, n_fed, live, _status(live, fed_live)))
+        status = _status(live, fed_live)
+        altered = loads.platform.differs(loads.platform_unaltered) & (loads.platform.file == k)
+        if status == LOADED and altered.any():
+            status = LOADED_WITH_ALTERED_VALUES
+        files.append(FileTruth(rows, spend, n_fed, live, status))
     return tuple(files)
 
 
@@ -442,6 +488,7 @@ def _causes(files: tuple[FileTruth, ...], loads: _Loads, fault: Fault) -> tuple[
     shows = {
         FILES_NOT_LOADED: NOT_LOADED in statuses,
         FILE_PARTIALLY_LOADED: PARTIALLY_LOADED in statuses,
+        ALTERED_VALUES: bool(loads.platform.differs(loads.platform_unaltered).any()),
         DEDUP_RULE: by_batch is not None and bool(loads.platform.differs(by_batch).any()),
         CLIENT_EXPORT_BEHIND: bool(loads.client.differs(loads.correct).any()),
         PLATFORM_EXTRA_USERS: fault.users_added > 0,
@@ -485,7 +532,7 @@ def derive_case(
     platform_table = platform.frame(order)
     if fault.users_added:
         platform_table = pd.concat([platform_table, added], ignore_index=True)
-    return SimulatedCase(deltas, platform_table, loads.client.frame(order), truth)
+    return SimulatedCase(deltas, platform_table, loads.client.frame(order), truth, fault)
 
 
 def simulate(
@@ -600,6 +647,10 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--stale-client-export", type=int, metavar="K")
     parser.add_argument("--users-added", type=int, default=0)
     parser.add_argument("--users-dropped", type=int, default=0)
+    parser.add_argument("--exchange-columns", metavar="I:A,B", action="append", default=[],
+                        help="the platform loaded file I with columns A and B swapped (repeatable)")
+    parser.add_argument("--scale-column", metavar="I:C:P", action="append", default=[],
+                        help="the platform loaded file I with column C times 10**P, truncated (repeatable)")
     parser.add_argument("--format", choices=FORMATS, default="csv")
     parser.add_argument("--crlf", action="store_true")
     parser.add_argument("--latest-only", action="store_true",
@@ -613,6 +664,10 @@ def main(argv: Sequence[str] | None = None) -> None:
         stale_client_export=args.stale_client_export,
         users_added=args.users_added,
         users_dropped=args.users_dropped,
+        exchanged_columns=tuple(
+            (int(i), *pair.split(",")) for i, pair in (e.split(":") for e in args.exchange_columns)),
+        scaled_columns=tuple(
+            (int(i), c, int(p)) for i, c, p in (e.split(":") for e in args.scale_column)),
     )
     case = simulate(args.users, args.files, args.seed, args.update_share, fault)
     (write_latest if args.latest_only else write_case)(case, args.out_dir, args.format, args.crlf)
