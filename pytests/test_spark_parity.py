@@ -51,11 +51,12 @@ ENGINE_SPECIFIC = {
 }
 
 # Every fault class the simulator knows, in two folders (pytests/cases.py): a file never
-# loaded, another cut short and the client's export behind (CSV); the last-arrival rule
-# with users added and dropped, every file written as Parquet (Spark's Parquet reader,
-# each file a view the pre-hook makes). The real folder adds the consistent shape (every
-# other file loaded) and a single file not loaded.
-SIMULATED = ["skipped_cut_and_client_export_behind"]
+# loaded, another cut short, one loaded with two columns exchanged, one with its spend
+# scaled and the client's export behind (CSV); the last-arrival rule with users added and
+# dropped, every file written as Parquet (Spark's Parquet reader, each file a view the
+# pre-hook makes). The real folder adds the consistent shape (every other file loaded)
+# and a single file not loaded.
+SIMULATED = ["skipped_cut_altered_and_client_export_behind"]
 PARQUET, PARQUET_CASE = "parquet", "last_arrival_kept_users_added_and_dropped"
 # A file never loaded that resends rows of an earlier one: its evidence misleads, and the
 # search from the composed hypothesis (a model per step) finds the load.
