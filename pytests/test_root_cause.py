@@ -84,6 +84,12 @@ def test_no_file_whose_rows_the_platform_holds_is_not_loaded(simulated) -> None:
     expected += [(f"delta{k}", column, "column_scaled", 10.0 ** power)
                  for k, column, power in case.fault.scaled_columns]
     assert altered == sorted(expected, key=lambda row: int(row[0].removeprefix("delta")))
+    # and the run history keeps each file loaded with altered values as a fault of its own
+    assert build.query(
+        "select source_file from marts.recon_faults_over_runs where fault = 'file_altered'"
+        " order by source_file") == sorted(
+        (f"delta{k}",) for k, f in enumerate(case.truth.files)
+        if f.status == "loaded_with_altered_values")
 
 
 def test_figures_match_the_ground_truth(simulated) -> None:

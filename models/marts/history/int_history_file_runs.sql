@@ -22,7 +22,8 @@ final as (
         file_history.load_status,
         runs.run_number,
         runs.run_started_at,
-        file_history.load_status in ('not_loaded', 'partially_loaded') as is_fault,
+        file_history.load_status in ('not_loaded', 'partially_loaded', 'loaded_with_altered_values')
+            as is_fault,
         lag(file_history.content_fingerprint) over (
             partition by runs.input_folder, file_history.source_file order by runs.run_number
         ) as previous_fingerprint

@@ -1,5 +1,6 @@
 -- Every fault the builds of each input folder found, and when: one row per fault (a part
--- of a build's cause, a file not loaded or loaded in part, a file whose content changed
+-- of a build's cause, a file not loaded, loaded in part or loaded with altered values, a
+-- file whose content changed
 -- since the build before, a file a later build no longer found), with the first build
 -- that saw it, the last, how many saw it, whether the folder's newest build still does
 -- and, if not, the first build without it. Read from the run history
@@ -46,12 +47,15 @@ sightings as (
 
     select
         input_folder,
-        case when load_status = 'not_loaded' then 'file_not_loaded' else 'file_partially_loaded' end
-            as fault,
+        case load_status
+            when 'not_loaded' then 'file_not_loaded'
+            when 'partially_loaded' then 'file_partially_loaded'
+            else 'file_altered'
+        end as fault,
         source_file,
         run_number
     from file_runs
-    where load_status in ('not_loaded', 'partially_loaded')
+    where load_status in ('not_loaded', 'partially_loaded', 'loaded_with_altered_values')
 
     union all
 
