@@ -624,9 +624,8 @@ def telling_hypotheses(hypotheses: list[dict]) -> list[dict]:
 def platform_at_fault(summary: dict) -> bool:
     """Whether the platform's load or table is at fault, so that our reload (or a fix to
     the dedup) mends it: files not loaded, cut short or loaded with altered values, the
-    last-arriving row kept, users
-    the platform holds in excess or lacks. Every template and the client's chart ask this
-    one question the same way."""
+    last-arriving row kept, users the platform holds in excess or lacks. Every template
+    and the client's chart ask this one question the same way."""
     causes = set(summary["cause"].split("+"))
     return bool(summary["files_not_loaded"] or summary["files_partially_loaded"]
                 or summary["files_with_altered_values"]
@@ -672,8 +671,8 @@ def chart_data(summary: dict, files: list[dict], campaign: dict) -> dict:
     platform still holds in their place, and its older rows replaced as they should be,
     and the part of the gap that is the file's. The parts add up to each file's spend; the
     platform's parts (the altered rows at their altered spend), with what it holds from no
-    delta, to its total. For
-    the client's chart, his customers right and not (campaign_cut)."""
+    delta, to its total. For the client's chart, his customers right and not
+    (campaign_cut)."""
     parts = [
         {
             "source_file": f["source_file"],

@@ -420,7 +420,8 @@ class _Loads:
     by_platform_rule: _Dedup
     """Every row, under the platform's rule: which rows the platform's table can show."""
     platform_unaltered: _Dedup
-    """The rows the platform loaded, under its rule, as the files carry them."""
+    """The rows the platform loaded, under its rule, as the files carry them (the platform
+    itself when the fault alters no file)."""
     sizes: list[tuple[int, int, int]]
     """Per file: rows, sum of total_spend, rows fed to the platform."""
     unfed_users: list[np.ndarray]
@@ -430,13 +431,15 @@ class _Loads:
 def _load(deltas: Iterable[pd.DataFrame], n_users: int, fault: Fault) -> _Loads:
     """Feed every delta file, in arrival order, to the correct dedup, the platform and the client."""
     correct = _Dedup(n_users)
+    platform = _Dedup(n_users, last_arrival=fault.last_arrival_wins)
     loads = _Loads(
         correct=correct,
-        platform=_Dedup(n_users, last_arrival=fault.last_arrival_wins),
+        platform=platform,
         platform_by_batch=_Dedup(n_users) if fault.last_arrival_wins else None,
         client=_Dedup(n_users) if fault.stale_client_export is not None else correct,
         by_platform_rule=_Dedup(n_users, last_arrival=True) if fault.last_arrival_wins else correct,
-        platform_unaltered=_Dedup(n_users, last_arrival=fault.last_arrival_wins),
+        platform_unaltered=_Dedup(n_users, last_arrival=fault.last_arrival_wins)
+        if fault.altered_files else platform,
         sizes=[],
         unfed_users=[],
     )
@@ -450,7 +453,8 @@ def _load(deltas: Iterable[pd.DataFrame], n_users: int, fault: Fault) -> _Loads:
         fed = fault.altered(k, values[:n_fed])
         for dedup in filter(None, (loads.platform, loads.platform_by_batch)):
             dedup.add(k, users[:n_fed], fed)
-        loads.platform_unaltered.add(k, users[:n_fed], values[:n_fed])
+        if loads.platform_unaltered is not loads.platform:
+            loads.platform_unaltered.add(k, users[:n_fed], values[:n_fed])
         if loads.client is not correct and fault.client_sees(k):
             loads.client.add(k, users, values)
         loads.sizes.append((len(frame), int(values[:, 0].sum(dtype=np.int64)), n_fed))
@@ -470,12 +474,12 @@ def _status(live_rows: int, fed_live_rows: int) -> str:
 def _file_truths(loads: _Loads) -> tuple[FileTruth, ...]:
     """Each file's size, spend, rows fed, live rows and load status."""
     files = []
+    altered = loads.platform.differs(loads.platform_unaltered)
     for k, ((rows, spend, n_fed), unfed) in enumerate(zip(loads.sizes, loads.unfed_users, strict=True)):
         live = int((loads.by_platform_rule.file == k).sum())
         fed_live = live - int((loads.by_platform_rule.file[unfed] == k).sum())
         status = _status(live, fed_live)
-        altered = loads.platform.differs(loads.platform_unaltered) & (loads.platform.file == k)
-        if status == LOADED and altered.any():
+        if status == LOADED and (altered & (loads.platform.file == k)).any():
             status = LOADED_WITH_ALTERED_VALUES
         files.append(FileTruth(rows, spend, n_fed, live, status))
     return tuple(files)
