@@ -32,25 +32,51 @@ files as (
 
 {{ latest_carriers('summaries', 'winners', 'deltas') }},
 
+-- a row a delta carries only by user and batch_id is that delta row as an altering load
+-- wrote it, unless the platform lists the user on another row too: then it is a
+-- summary's duplicate (summary_duplicate_users), traced to nothing, as it was before
+users_listed_twice as (
+    select distinct key_only.user_id
+    from latest_carriers as key_only
+    inner join summaries
+        on
+            key_only.user_id = summaries.user_id
+            and key_only.source_line_number <> summaries.source_line_number
+    where key_only.delta_file_position is not null and not key_only.carries_same_values
+),
+
+carriers as (
+    select
+        latest_carriers.*,
+        latest_carriers.carries_same_values
+        or users_listed_twice.user_id is null as keeps_trace
+    from latest_carriers
+    left join users_listed_twice on latest_carriers.user_id = users_listed_twice.user_id
+),
+
 final as (
     select
-        latest_carriers.input_kind,
-        latest_carriers.user_id,
-        latest_carriers.total_spend,
-        latest_carriers.count_saved_items,
-        latest_carriers.loyalty_credits,
-        latest_carriers.batch_id,
-        latest_carriers.source_file as summary_file,
-        latest_carriers.source_line_number,
+        carriers.input_kind,
+        carriers.user_id,
+        carriers.total_spend,
+        carriers.count_saved_items,
+        carriers.loyalty_credits,
+        carriers.batch_id,
+        carriers.source_file as summary_file,
+        carriers.source_line_number,
         files.source_file as delta_source_file,
-        latest_carriers.delta_file_position,
-        latest_carriers.delta_source_line_number,
-        latest_carriers.carries_same_values,
-        latest_carriers.delta_total_spend,
-        latest_carriers.delta_count_saved_items,
-        latest_carriers.delta_loyalty_credits
-    from latest_carriers
-    left join files on latest_carriers.delta_file_position = files.file_position
+        files.file_position as delta_file_position,
+        case when carriers.keeps_trace then carriers.delta_source_line_number end
+            as delta_source_line_number,
+        carriers.carries_same_values,
+        case when carriers.keeps_trace then carriers.delta_total_spend end as delta_total_spend,
+        case when carriers.keeps_trace then carriers.delta_count_saved_items end
+            as delta_count_saved_items,
+        case when carriers.keeps_trace then carriers.delta_loyalty_credits end
+            as delta_loyalty_credits
+    from carriers
+    left join files
+        on carriers.delta_file_position = files.file_position and carriers.keeps_trace
 )
 
 select * from final
