@@ -50,3 +50,15 @@
     from {{ file_statuses }}
     group by dedup_rule
 {%- endmacro %}
+
+
+{#- A platform row's fingerprint as the delta row it traces to (int_platform_rows_traced):
+    a row whose values the load altered is scored as the row it loaded. -#}
+{% macro loaded_fingerprint(traced) %}
+    {{- row_fingerprint([
+        'coalesce(' ~ traced ~ '.delta_total_spend, ' ~ traced ~ '.total_spend)',
+        'coalesce(' ~ traced ~ '.delta_count_saved_items, ' ~ traced ~ '.count_saved_items)',
+        'coalesce(' ~ traced ~ '.delta_loyalty_credits, ' ~ traced ~ '.loyalty_credits)',
+        traced ~ '.batch_id',
+    ]) }}
+{%- endmacro %}

@@ -35,14 +35,7 @@ previous_step as (
 platform as (
     select
         platform_rows_traced.user_id,
-        {{ row_fingerprint([
-            'coalesce(platform_rows_traced.delta_total_spend, platform_rows_traced.total_spend)',
-            'coalesce(platform_rows_traced.delta_count_saved_items, '
-            ~ 'platform_rows_traced.count_saved_items)',
-            'coalesce(platform_rows_traced.delta_loyalty_credits, '
-            ~ 'platform_rows_traced.loyalty_credits)',
-            'platform_rows_traced.batch_id'
-        ]) }} as platform_fingerprint,
+        {{ loaded_fingerprint('platform_rows_traced') }} as platform_fingerprint,
         platform_rows_traced.delta_file_position as traced_file_position,
         platform_rows_traced.delta_source_line_number as traced_line_number,
         {{ replay_order_key(

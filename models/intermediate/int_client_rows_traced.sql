@@ -31,34 +31,16 @@ files as (
 
 {{ latest_carriers('summaries', 'winners', 'deltas') }},
 
-final as (
+-- only the very same row keeps its trace
+carriers as (
     select
-        latest_carriers.input_kind,
-        latest_carriers.user_id,
-        latest_carriers.total_spend,
-        latest_carriers.count_saved_items,
-        latest_carriers.loyalty_credits,
-        latest_carriers.batch_id,
-        latest_carriers.source_file as summary_file,
-        latest_carriers.source_line_number,
-        files.source_file as delta_source_file,
-        files.file_position as delta_file_position,
-        case
-            when latest_carriers.carries_same_values
-                then latest_carriers.delta_source_line_number
-        end as delta_source_line_number,
-        latest_carriers.carries_same_values,
-        case when latest_carriers.carries_same_values then latest_carriers.total_spend end
-            as delta_total_spend,
-        case when latest_carriers.carries_same_values then latest_carriers.count_saved_items end
-            as delta_count_saved_items,
-        case when latest_carriers.carries_same_values then latest_carriers.loyalty_credits end
-            as delta_loyalty_credits
+        *,
+        carries_same_values as keeps_trace
     from latest_carriers
-    left join files
-        on
-            latest_carriers.delta_file_position = files.file_position
-            and latest_carriers.carries_same_values
+),
+
+final as (
+    {{ traced_summary_rows('carriers', 'files') }}
 )
 
 select * from final

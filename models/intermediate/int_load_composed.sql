@@ -37,13 +37,9 @@ deltas as (
 -- altered is scored as the row it loaded (int_delta_file_alterations says how)
 platform as (
     select
-        user_id,
-        {{ row_fingerprint([
-            'coalesce(delta_total_spend, total_spend)',
-            'coalesce(delta_count_saved_items, count_saved_items)',
-            'coalesce(delta_loyalty_credits, loyalty_credits)', 'batch_id'
-        ]) }} as row_fingerprint
-    from {{ ref('int_platform_rows_traced') }}
+        traced.user_id,
+        {{ loaded_fingerprint('traced') }} as row_fingerprint
+    from {{ ref('int_platform_rows_traced') }} as traced
 ),
 
 -- users a quarantined row could decide: no replay can say what the platform should hold

@@ -55,28 +55,7 @@ carriers as (
 ),
 
 final as (
-    select
-        carriers.input_kind,
-        carriers.user_id,
-        carriers.total_spend,
-        carriers.count_saved_items,
-        carriers.loyalty_credits,
-        carriers.batch_id,
-        carriers.source_file as summary_file,
-        carriers.source_line_number,
-        files.source_file as delta_source_file,
-        files.file_position as delta_file_position,
-        case when carriers.keeps_trace then carriers.delta_source_line_number end
-            as delta_source_line_number,
-        carriers.carries_same_values,
-        case when carriers.keeps_trace then carriers.delta_total_spend end as delta_total_spend,
-        case when carriers.keeps_trace then carriers.delta_count_saved_items end
-            as delta_count_saved_items,
-        case when carriers.keeps_trace then carriers.delta_loyalty_credits end
-            as delta_loyalty_credits
-    from carriers
-    left join files
-        on carriers.delta_file_position = files.file_position and carriers.keeps_trace
+    {{ traced_summary_rows('carriers', 'files') }}
 )
 
 select * from final
