@@ -373,6 +373,27 @@ def test_altered_files_are_loaded_with_their_alteration(tmp_path: Path) -> None:
     assert truth.users_differing == _users_differing(w.con, "select * from platform", _dedup())
 
 
+def test_lost_rows_are_left_out_of_the_load(tmp_path: Path) -> None:
+    """Two chunks lost from one file's middle, besides a cut of another: the platform
+    holds the dedup of every row but those (rows counted from 1), and both files are
+    partially_loaded."""
+    fault = Fault(truncate_file=(3, 300), lost_rows=((1, 50, 120), (1, 400, 410)))
+    w = _simulate_and_load(tmp_path, fault, 5)
+    w.con.execute(
+        """
+        create table loaded as select * from deltas
+        where not (file = 1 and (rn + 1 between 50 and 120 or rn + 1 between 400 and 410))
+            and not (file = 3 and rn >= 300)
+        """)
+    expected = _dedup().replace("from deltas", "from loaded")
+    assert _users_differing(w.con, "select * from platform", expected) == 0
+    truth = w.case.truth
+    assert truth.causes == (FILE_PARTIALLY_LOADED,)
+    assert [f.status for f in truth.files] == [
+        LOADED, PARTIALLY_LOADED, LOADED, PARTIALLY_LOADED, LOADED]
+    assert truth.files[1].fed_rows == truth.files[1].rows - 71 - 11
+
+
 def test_faults_outside_the_stream_are_refused() -> None:
     for fault in (
         Fault(skip_files=(5,)),
@@ -382,17 +403,21 @@ def test_faults_outside_the_stream_are_refused() -> None:
         Fault(exchanged_columns=((5, "total_spend", "loyalty_credits"),)),
         Fault(exchanged_columns=((1, "total_spend", "batch_id"),)),
         Fault(scaled_columns=((1, "spend", 2),)),
+        Fault(lost_rows=((1, 0, 5),)),
+        Fault(lost_rows=((1, 9, 5),)),
+        Fault(lost_rows=((7, 1, 5),)),
     ):
         with pytest.raises(ValueError):
             simulate(100, 5, fault=fault)
 
 
 def test_command_line_writes_a_case(tmp_path: Path) -> None:
-    options = "--users 500 --files 4 --skip-files 2".split()
+    options = "--users 500 --files 4 --skip-files 2 --lose-rows 1:10-40".split()
     command = [sys.executable, "-m", "recon.simulator", str(tmp_path), *options]
     result = subprocess.run(command, cwd=PROJECT_DIR, capture_output=True, text=True, check=True)
     truth = json.loads(result.stdout)
-    assert truth["causes"] == [FILES_NOT_LOADED]
+    assert truth["causes"] == [FILES_NOT_LOADED, FILE_PARTIALLY_LOADED]
+    assert truth["files"][1]["fed_rows"] == truth["files"][1]["rows"] - 31
     assert sorted(p.name for p in tmp_path.iterdir()) == sorted(case_file_names(4))
     assert truth["gap"] == truth["client_total"] - truth["platform_total"] > 0
 

@@ -133,6 +133,9 @@ class Fault:
         columns a and b swapped in every row (a column-mapping error).
     scaled_columns: ``((i, c, p), ...)``: the platform loaded file i with column c times
         10**p in every row, truncated to a whole number (a unit error).
+    lost_rows: ``((i, first, last), ...)``: the platform loaded file i without its rows
+        first..last (counted from 1 after the header: row r is line r + 1), a chunk lost
+        in the middle of a load that went on after it.
     """
 
     skip_files: tuple[int, ...] = ()
@@ -144,13 +147,14 @@ class Fault:
     users_dropped: int = 0
     exchanged_columns: tuple[tuple[int, str, str], ...] = ()
     scaled_columns: tuple[tuple[int, str, int], ...] = ()
+    lost_rows: tuple[tuple[int, int, int], ...] = ()
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "skip_files", tuple(sorted(set(self.skip_files))))
         if self.truncate_file is not None:
             object.__setattr__(self, "truncate_file", tuple(self.truncate_file))
         object.__setattr__(self, "truncate_files", tuple(tuple(c) for c in self.truncate_files))
-        for name in ("exchanged_columns", "scaled_columns"):
+        for name in ("exchanged_columns", "scaled_columns", "lost_rows"):
             object.__setattr__(self, name, tuple(tuple(a) for a in getattr(self, name)))
 
     @property
@@ -187,6 +191,10 @@ class Fault:
         if self.stale_client_export is not None:
             files.append(self.stale_client_export)
         files.extend(self.altered_files)
+        for file, first, last in self.lost_rows:
+            files.append(file)
+            if not 1 <= first <= last:
+                raise ValueError("lost_rows needs 1 <= first <= last")
         columns = [c for e in self.exchanged_columns for c in e[1:]]
         columns += [e[1] for e in self.scaled_columns]
         if any(c not in VALUE_COLUMNS[:-1] for c in columns):
@@ -196,13 +204,14 @@ class Fault:
         if not 0 <= self.users_dropped <= n_users or self.users_added < 0:
             raise ValueError("users_added and users_dropped must be between 0 and n_users")
 
-    def fed_rows(self, k: int, n_rows: int) -> int:
-        """How many leading rows of file k (of n_rows) the platform loads."""
-        if k in self.skip_files:
-            return 0
-        if k in self.cuts:
-            return min(self.cuts[k], n_rows)
-        return n_rows
+    def fed(self, k: int, n_rows: int) -> np.ndarray:
+        """Which of file k's n_rows rows the platform loads (a mask in file order)."""
+        mask = np.zeros(n_rows, bool)
+        if k not in self.skip_files:
+            mask[: self.cuts.get(k, n_rows)] = True
+        for _, first, last in (e for e in self.lost_rows if e[0] == k):
+            mask[first - 1 : last] = False
+        return mask
 
     def client_sees(self, k: int) -> bool:
         """Whether the client's export reflects file k."""
@@ -444,21 +453,21 @@ def _load(deltas: Iterable[pd.DataFrame], n_users: int, fault: Fault) -> _Loads:
         unfed_users=[],
     )
     for k, frame in enumerate(deltas):
-        n_fed = fault.fed_rows(k, len(frame))
+        fed_mask = fault.fed(k, len(frame))
         table = frame.to_numpy(np.int32)
         users, values = table[:, 0], table[:, 1:]
         correct.add(k, users, values)
         if loads.by_platform_rule is not correct:
             loads.by_platform_rule.add(k, users, values)
-        fed = fault.altered(k, values[:n_fed])
+        fed = fault.altered(k, values[fed_mask])
         for dedup in filter(None, (loads.platform, loads.platform_by_batch)):
-            dedup.add(k, users[:n_fed], fed)
+            dedup.add(k, users[fed_mask], fed)
         if loads.platform_unaltered is not loads.platform:
-            loads.platform_unaltered.add(k, users[:n_fed], values[:n_fed])
+            loads.platform_unaltered.add(k, users[fed_mask], values[fed_mask])
         if loads.client is not correct and fault.client_sees(k):
             loads.client.add(k, users, values)
-        loads.sizes.append((len(frame), int(values[:, 0].sum(dtype=np.int64)), n_fed))
-        loads.unfed_users.append(users[n_fed:].copy())
+        loads.sizes.append((len(frame), int(values[:, 0].sum(dtype=np.int64)), int(fed_mask.sum())))
+        loads.unfed_users.append(users[~fed_mask].copy())
     return loads
 
 
@@ -655,6 +664,8 @@ def main(argv: Sequence[str] | None = None) -> None:
                         help="the platform loaded file I with columns A and B swapped (repeatable)")
     parser.add_argument("--scale-column", metavar="I:C:P", action="append", default=[],
                         help="the platform loaded file I with column C times 10**P, truncated (repeatable)")
+    parser.add_argument("--lose-rows", metavar="I:FIRST-LAST", action="append", default=[],
+                        help="the platform loaded file I without its rows FIRST..LAST (repeatable)")
     parser.add_argument("--format", choices=FORMATS, default="csv")
     parser.add_argument("--crlf", action="store_true")
     parser.add_argument("--latest-only", action="store_true",
@@ -672,6 +683,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             (int(i), *pair.split(",")) for i, pair in (e.split(":") for e in args.exchange_columns)),
         scaled_columns=tuple(
             (int(i), c, int(p)) for i, c, p in (e.split(":") for e in args.scale_column)),
+        lost_rows=tuple(
+            (int(i), *map(int, rows.split("-"))) for i, rows in (e.split(":") for e in args.lose_rows)),
     )
     case = simulate(args.users, args.files, args.seed, args.update_share, fault)
     (write_latest if args.latest_only else write_case)(case, args.out_dir, args.format, args.crlf)
