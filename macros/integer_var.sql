@@ -3,6 +3,7 @@
         'replay_versions_kept': [3, 10],
         'replay_pairs_max_files': [0, 1000],
         'composed_search_moves': [1, 20],
+        'lines_missing_min_rows': [1, 1000000000],
     } -%}
     {%- set minimum, maximum = ranges[name] -%}
     {%- set value = var(name) -%}

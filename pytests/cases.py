@@ -62,11 +62,19 @@ SIMULATED = {
     "skipped_cut_and_columns_exchanged": dict(
         n_files=8, fault=Fault(skip_files=(2,), truncate_file=(6, 150),
                                exchanged_columns=((4, "total_spend", "loyalty_credits"),))),
-    # and both at once with the client's export behind (the Spark parity's case)
-    "skipped_cut_altered_and_client_export_behind": dict(
+    # and both at once with a chunk of lines lost and the client's export behind (the
+    # Spark parity's case)
+    "every_load_fault_and_client_export_behind": dict(
         n_files=8, fault=Fault(skip_files=(3,), truncate_file=(5, 120), stale_client_export=6,
                                exchanged_columns=((2, "count_saved_items", "loyalty_credits"),),
-                               scaled_columns=((6, "total_spend", -2),))),
+                               scaled_columns=((6, "total_spend", -2),),
+                               lost_rows=((4, 150, 400),))),
+    # a chunk of lines lost from a file's middle (the rows after it loaded), alone, and
+    # two in one file beside a file skipped and one cut (issue 30)
+    "lines_lost": dict(n_files=6, fault=Fault(lost_rows=((3, 200, 450),))),
+    "skipped_cut_and_lines_lost": dict(
+        n_files=8, fault=Fault(skip_files=(2,), truncate_file=(6, 150),
+                               lost_rows=((4, 100, 250), (4, 450, 600)))),
     "skips_two_cuts_and_client_export_behind": dict(
         n_files=32, n_users=4_000,
         fault=Fault(skip_files=(5, 17, 26), truncate_files=((12, 40), (22, 30)),

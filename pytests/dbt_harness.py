@@ -114,9 +114,9 @@ class Build:
     messages: dict[str, str] = field(default_factory=dict)
     kinds: dict[str, str] = field(default_factory=dict)
 
-    def query(self, sql: str) -> list[tuple]:
+    def query(self, sql: str, parameters: list | None = None) -> list[tuple]:
         with duckdb.connect(str(self.database), read_only=True) as connection:
-            return connection.execute(sql).fetchall()
+            return connection.execute(sql, parameters).fetchall()
 
     def one(self, sql: str) -> dict:
         """The single row a query returns, as a dict."""

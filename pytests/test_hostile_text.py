@@ -269,7 +269,10 @@ def with_counts(facts: dict, count: int, cause: str) -> dict:
     for key, value in summary.items():
         if value is None:
             summary[key] = {"files_not_loaded": ["delta2"], "files_partially_loaded": ["delta2"],
-                            "cut_after_lines": [count]}.get(key, count)
+                            "cut_after_lines": [count],
+                            "lines_missing": [{"source_file": "delta2", "first_line": count,
+                                               "last_line": count, "rows_missing": count}],
+                            }.get(key, count)
         if key in records:
             summary[key] = [records[key]] * count
     summary.update(cause=cause, explained=cause != "unexplained")

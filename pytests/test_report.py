@@ -458,6 +458,42 @@ def test_altered_values_are_worded_with_the_rule_and_two_rows_at_their_lines(alt
             int(credits), int(spend))
 
 
+@pytest.fixture(scope="module")
+def lines_lost(tmp_path_factory) -> tuple[SimulatedCase, Build, dict[str, str]]:
+    """A chunk of rows lost from the middle of one file, the rows after it loaded."""
+    return simulated_case(tmp_path_factory, "lines_lost")
+
+
+def test_lines_lost_are_worded_as_a_range_held_either_side(lines_lost) -> None:
+    """The subject, the cause and the evidence name the file and the lines missing; the
+    evidence says the platform holds the line before and the line after, which the raw
+    file and our table confirm, and the lead is a batch skipped, not a load that stopped;
+    the client hears that a block of rows never reached us."""
+    case, build, emails = lines_lost
+    summary = build.one("select * from marts.recon_summary")
+    (lost,) = summary["lines_missing"]
+    file, first, last = lost["source_file"], lost["first_line"], lost["last_line"]
+    words = f"{file} loaded without lines {first:,}–{last:,}"
+    engineer, evidence = emails[report.ENGINEER_EMAIL], emails[report.EVIDENCE]
+    assert_fits_one_screen(engineer)
+    assert words in engineer.splitlines()[2] and f"**Cause: {words}.**" in engineer
+    assert "goes on past one that failed" in engineer and "then stops" not in engineer
+    assert (f"Our table holds lines {first - 1:,} and {last + 1:,} of it and none of its rows"
+            f" between ({lost['rows_missing']:,} rows)") in evidence
+    assert f"Find why lines {first:,}–{last:,} of {file} were not loaded" in evidence
+    reply = emails[report.CLIENT_EMAIL]
+    assert_reply_is_short_and_plain(reply, says_when_we_write=True)
+    assert "a block of rows in the middle of it never reached us" in reply
+    platform = {row for row in build.query(
+        "select user_id, batch_id from marts.recon_summary_rows where input_kind = 'platform_summary'")}
+    raw = (Path(build.variables["input_dir"]) / f"{file}.csv").read_text().splitlines()
+    for line in (first - 1, last + 1):
+        user_id, *_, batch_id = raw[line - 1].split(",")
+        assert (int(user_id), int(batch_id)) in platform, line
+    inside = {tuple(map(int, (row.split(",")[0], row.split(",")[-1]))) for row in raw[first - 1:last]}
+    assert not inside & platform
+
+
 # ---------------------------------------------------------------- the charts
 
 

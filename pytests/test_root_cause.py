@@ -40,7 +40,7 @@ def test_root_cause_names_every_file_involved(simulated) -> None:
     for source_file, status, line in files:
         if status in ("not_loaded", "partially_loaded", "loaded_with_altered_values"):
             assert f"{source_file}" in sentence, (source_file, sentence)
-        if status == "partially_loaded":
+        if status == "partially_loaded" and line is not None:
             assert f"{source_file} only up to line {line:,}" in sentence, sentence
     # a file loaded with altered values, with the columns and the rule
     for file, a, b in case.fault.exchanged_columns:
@@ -50,6 +50,37 @@ def test_root_cause_names_every_file_involved(simulated) -> None:
         assert f"loaded delta{file} with {column} {change} in " in sentence, sentence
     if "client_export_behind" in case.truth.causes:
         assert f"only up to {summary['client_last_file']}" in sentence, sentence
+
+
+def test_a_chunk_lost_from_a_file_is_named_by_its_lines(simulated) -> None:
+    """Each chunk of rows the load lost from a file's middle is one range of lines
+    missing: it holds the lost lines, the platform holds the lines either side of it and
+    none of the file's rows inside, and the sentence names it; a file that lost only such
+    chunks is not called cut."""
+    case, build = simulated
+    summary = build.one("select * from marts.recon_summary")
+    lost = [(f"delta{k}", first + 1, last + 1) for k, first, last in case.fault.lost_rows]
+    ranges = [(r["source_file"], r["first_line"], r["last_line"]) for r in summary["lines_missing"] or []]
+    assert len(ranges) == len(lost), ranges
+    sentence = root_cause(summary)
+    for (file, first, last), (named, first_line, last_line) in zip(lost, ranges, strict=True):
+        assert named == file and first_line <= first <= last <= last_line, (lost, ranges)
+        assert f"lines {first_line:,}–{last_line:,}" in sentence, sentence
+        held = build.query(
+            """
+            select list(distinct deltas.source_line_number order by deltas.source_line_number)
+            from marts.recon_summary_rows as platform
+            inner join staging.stg_deltas as deltas
+                on (platform.user_id, platform.batch_id, platform.total_spend)
+                = (deltas.user_id, deltas.batch_id, deltas.total_spend)
+            where platform.input_kind = 'platform_summary' and deltas.source_file = ?
+                and deltas.source_line_number between ? and ?
+            """, [file, first_line - 1, last_line + 1])[0][0]
+        assert held[0] == first_line - 1 and held[-1] == last_line + 1, held
+        assert all(line in (first_line - 1, last_line + 1) for line in held), held
+    cut = build.query("select source_file from marts.recon_delta_files where loaded_up_to_line is not null")
+    assert {f for (f,) in cut} == {
+        f"delta{k}" for k in case.fault.cuts if case.truth.files[k].status == "partially_loaded"}
 
 
 def test_every_file_gets_its_load_status(simulated) -> None:

@@ -56,7 +56,7 @@ ENGINE_SPECIFIC = {
 # dropped, every file written as Parquet (Spark's Parquet reader, each file a view the
 # pre-hook makes). The real folder adds the consistent shape (every other file loaded)
 # and a single file not loaded.
-SIMULATED = ["skipped_cut_altered_and_client_export_behind"]
+SIMULATED = ["every_load_fault_and_client_export_behind"]
 PARQUET, PARQUET_CASE = "parquet", "last_arrival_kept_users_added_and_dropped"
 # A file never loaded that resends rows of an earlier one: its evidence misleads, and the
 # search from the composed hypothesis (a model per step) finds the load.

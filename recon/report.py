@@ -742,11 +742,12 @@ def explained_by(summary: dict) -> list[str]:
                        " delta file not in the folder")
     if "files_not_loaded" in causes:
         phrases.append(f"{_names(summary['files_not_loaded'])} never loaded")
+    words = environment().get_template("_words.j2").module
     if "file_partially_loaded" in causes:
         cuts = zip(summary["files_partially_loaded"], summary["cut_after_lines"], strict=True)
-        phrases += [f"{file} loaded only up to line {line:,}" for file, line in cuts]
+        phrases += [f"{file} loaded {words.partial_load(file, line, summary['lines_missing'])}"
+                    for file, line in cuts]
     if "altered_values" in causes:
-        words = environment().get_template("_words.j2").module
         phrases += [f"{a['source_file']} loaded with {words.alteration(a)}"
                     for a in summary["files_with_altered_values"]]
     if "dedup_rule" in causes:

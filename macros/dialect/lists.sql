@@ -17,7 +17,7 @@
     nullif(
         transform(
             array_sort(collect_list(
-                case when {{ where if where else 'true' }} and {{ expression }} is not null
+                case when {{ where if where else 'true' }}
                     then struct({{ order_by }} as sort_key, {{ expression }} as item) end
             )),
             pair -> pair.item

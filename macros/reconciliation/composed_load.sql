@@ -40,10 +40,10 @@
         {{ ordered_list('cut_after_line', 'file_position', "status = 'partially_loaded'") }}
             as cut_after_lines,
         -- as the enumerated hypotheses count it: one per file left out, two per file cut,
-        -- one for the other rule
+        -- one for the other rule (a file that lost lines only in its middle is not cut)
         cast(
             count(case when status = 'not_loaded' then 1 end)
-            + 2 * count(case when status = 'partially_loaded' then 1 end)
+            + 2 * count(case when status = 'partially_loaded' and cut_after_line is not null then 1 end)
             + case when dedup_rule = 'last_arrival' then 1 else 0 end
             as integer
         ) as complexity

@@ -5,7 +5,8 @@
 -- loaded_with_altered_values (it holds every winning row's user and batch_id, some with
 -- other values: int_delta_file_alterations), not_loaded (none, and no platform row traces
 -- to it), partially_loaded (some: cut after the last of its lines the platform holds, a
--- winning row or an older one), undetermined (no winning row to tell by). The composed
+-- winning row or an older one, or missing only chunks in its middle:
+-- int_delta_file_lines_missing), undetermined (no winning row to tell by). The composed
 -- load hypothesis (int_load_composed) replays these statuses all at once.
 -- The same again under the other dedup rule a platform may apply, the last-arriving row
 -- kept (arrival_*): there a user's winning row is its last arrival.
@@ -25,6 +26,14 @@ comparisons as (
 
 platform_rows_traced as (
     select * from {{ ref('int_platform_rows_traced') }}
+),
+
+-- the files whose load lost chunks in their middle, and whether they are cut short too
+files_lacking_lines as (
+    select distinct
+        file_position,
+        is_cut_short
+    from {{ ref('int_delta_file_lines_missing') }}
 ),
 
 -- per user, where its last arrival is and whether the platform holds it (users a
@@ -112,11 +121,10 @@ statuses as (
                 then 'not_loaded'
             else 'partially_loaded'
         end as evidence_status,
-        -- the last of its lines the platform holds, a winning row or not
-        greatest(
-            coalesce(winners.last_winning_line_on_platform, traces.last_traced_line),
-            coalesce(traces.last_traced_line, winners.last_winning_line_on_platform)
-        ) as last_winning_line_on_platform,
+        -- the last of its lines the platform holds, a winning row or not (greatest skips
+        -- nulls on both engines)
+        greatest(winners.last_winning_line_on_platform, traces.last_traced_line)
+            as last_winning_line_on_platform,
         case
             when coalesce(arrival_winners.arrival_winning_users, 0) = 0 then 'undetermined'
             when
@@ -129,21 +137,18 @@ statuses as (
                 then 'not_loaded'
             else 'partially_loaded'
         end as arrival_evidence_status,
-        greatest(
-            coalesce(
-                arrival_winners.arrival_last_winning_line_on_platform, traces.last_traced_line
-            ),
-            coalesce(
-                traces.last_traced_line, arrival_winners.arrival_last_winning_line_on_platform
-            )
-        ) as arrival_last_winning_line_on_platform,
+        greatest(arrival_winners.arrival_last_winning_line_on_platform, traces.last_traced_line)
+            as arrival_last_winning_line_on_platform,
         coalesce(traces.platform_rows_traced, 0) as platform_rows_traced,
         traces.last_traced_line,
-        coalesce(arrival_winners.arrival_winning_users, 0) as arrival_winning_users
+        coalesce(arrival_winners.arrival_winning_users, 0) as arrival_winning_users,
+        -- lines lost in the middle only: delivered to the last line, less those
+        coalesce(not files_lacking_lines.is_cut_short, false) as lacks_middle_lines_only
     from files
     left join winners on files.file_position = winners.file_position
     left join arrival_winners on files.file_position = arrival_winners.file_position
     left join traces on files.file_position = traces.file_position
+    left join files_lacking_lines on files.file_position = files_lacking_lines.file_position
 ),
 
 final as (
@@ -156,7 +161,9 @@ final as (
         statuses.winning_total_spend_on_platform,
         statuses.evidence_status,
         case
-            when statuses.evidence_status = 'partially_loaded'
+            when
+                statuses.evidence_status = 'partially_loaded'
+                and not statuses.lacks_middle_lines_only
                 then statuses.last_winning_line_on_platform
         end as cut_after_line,
         statuses.last_line_number,
@@ -169,13 +176,16 @@ final as (
                 then statuses.arrival_last_winning_line_on_platform
         end as arrival_cut_after_line,
         -- the line the composed load delivers the file up to, under each rule (0: none):
-        -- all of it loaded, up to the cut when cut, and for a file with no winning row to
-        -- tell by, up to the last of its lines the platform holds
-        case statuses.evidence_status
-            when 'loaded' then statuses.last_line_number
-            when 'loaded_with_altered_values' then statuses.last_line_number
-            when 'partially_loaded' then statuses.last_winning_line_on_platform
-            when 'undetermined' then coalesce(statuses.last_traced_line, 0)
+        -- all of it loaded (less lines lost in its middle), up to the cut when cut, and
+        -- for a file with no winning row to tell by, up to the last of its lines held
+        case
+            when statuses.lacks_middle_lines_only then statuses.last_line_number
+            when statuses.evidence_status in ('loaded', 'loaded_with_altered_values')
+                then statuses.last_line_number
+            when statuses.evidence_status = 'partially_loaded'
+                then statuses.last_winning_line_on_platform
+            when statuses.evidence_status = 'undetermined'
+                then coalesce(statuses.last_traced_line, 0)
             else 0
         end as delivered_up_to_line,
         case statuses.arrival_evidence_status

@@ -1,10 +1,12 @@
 -- The composed load hypothesis: every delta file loaded as its own evidence says
 -- (int_delta_file_load_evidence: left out, cut after the last of its lines the platform
--- holds, or loaded), under each rule a platform may apply (largest batch_id, last arrival)
--- with the file statuses seen under it. Each user's row is the first of its kept versions
--- (int_delta_versions_ranked) the load delivers; only users it delivers none of are
--- replayed from their delta rows. One row per rule (the last-arrival one only where it
--- replays another row for some user), scored like every hypothesis in int_load_hypotheses.
+-- holds, or loaded; under the documented rule less the chunks int_delta_file_lines_missing
+-- finds lost), under each rule a platform may apply (largest batch_id, last arrival),
+-- with the files it names (int_load_composed_files). Each user's row is the first of its
+-- kept versions (int_delta_versions_ranked) the load delivers; only users it delivers
+-- none of are replayed from their delta rows. One row per rule (the last-arrival one only
+-- where it replays another row for some user), scored like every hypothesis in
+-- int_load_hypotheses.
 
 {%- set kept = integer_var('replay_versions_kept') %}
 
@@ -12,6 +14,15 @@ with
 
 file_evidence as (
     select * from {{ ref('int_delta_file_load_evidence') }}
+),
+
+lines_missing as (
+    select * from {{ ref('int_delta_file_lines_missing') }}
+),
+
+-- the files it leaves out and loads in part, under each rule
+files_named as (
+    select * from {{ ref('int_load_composed_files') }}
 ),
 
 versions as (
@@ -61,6 +72,7 @@ kept_picks as (
             when
                 versions.version_{{ rank }}_source_line_number
                 <= version_{{ rank }}_file.delivered_up_to_line
+                and version_{{ rank }}_lost.file_position is null
                 then versions.version_{{ rank }}_fingerprint
             {%- endfor %}
         end as by_batch_id,
@@ -74,6 +86,12 @@ kept_picks as (
     {% for rank in range(1, kept + 1) -%}
     left join file_evidence as version_{{ rank }}_file
         on versions.version_{{ rank }}_file_position = version_{{ rank }}_file.file_position
+    left join lines_missing as version_{{ rank }}_lost
+        on
+            versions.version_{{ rank }}_file_position = version_{{ rank }}_lost.file_position
+            and versions.version_{{ rank }}_source_line_number
+            between version_{{ rank }}_lost.first_line_missing
+            and version_{{ rank }}_lost.last_line_missing
     {% endfor -%}
     left join file_evidence as last_arrival_file
         on versions.last_arrival_file_position = last_arrival_file.file_position
@@ -91,7 +109,9 @@ row_picks as (
                 'deltas.source_line_number'
             ) }}
         ) filter (
-            where deltas.source_line_number <= file_evidence.delivered_up_to_line
+            where
+            deltas.source_line_number <= file_evidence.delivered_up_to_line
+            and lost.file_position is null
         ) as by_batch_id,
         max_by(
             deltas.row_fingerprint,
@@ -104,6 +124,10 @@ row_picks as (
         ) as by_arrival
     from deltas
     inner join file_evidence on deltas.file_position = file_evidence.file_position
+    left join lines_missing as lost
+        on
+            deltas.file_position = lost.file_position
+            and deltas.source_line_number between lost.first_line_missing and lost.last_line_missing
     where
         deltas.user_id in (
             select kept_picks.user_id from kept_picks
@@ -148,48 +172,27 @@ outcomes as (
     from against_platform
 ),
 
--- each file as each rule's evidence has it
-file_statuses as (
-    select
-        'largest_batch_id' as dedup_rule,
-        file_position,
-        source_file,
-        evidence_status as status,
-        cut_after_line
-    from file_evidence
-    union all
-    select
-        'last_arrival' as dedup_rule,
-        file_position,
-        source_file,
-        arrival_evidence_status as status,
-        arrival_cut_after_line as cut_after_line
-    from file_evidence
-),
-
-files_at_fault as (
-    {{ files_at_fault('file_statuses') }}
-),
-
 final as (
     select
         'composed' as hypothesis_kind,
-        files_at_fault.dedup_rule,
-        files_at_fault.files_not_loaded,
-        files_at_fault.files_partially_loaded,
-        files_at_fault.cut_after_lines,
-        files_at_fault.files_not_loaded_count,
-        files_at_fault.files_partially_loaded_count,
-        files_at_fault.complexity,
+        files_named.dedup_rule,
+        files_named.files_not_loaded,
+        files_named.files_partially_loaded,
+        files_named.cut_after_lines,
+        files_named.files_not_loaded_count,
+        files_named.files_partially_loaded_count,
+        files_named.lines_missing,
+        files_named.lines_missing_count,
+        files_named.complexity,
         outcomes.users_total,
         outcomes.users_right,
         outcomes.users_missing,
         outcomes.users_extra
-    from files_at_fault
-    inner join outcomes on files_at_fault.dedup_rule = outcomes.dedup_rule
+    from files_named
+    inner join outcomes on files_named.dedup_rule = outcomes.dedup_rule
     -- the last-arrival replay only where it puts another row than the documented rule's
     -- for some user: otherwise it says nothing the other does not
-    where files_at_fault.dedup_rule = 'largest_batch_id' or outcomes.users_the_rules_part_on > 0
+    where files_named.dedup_rule = 'largest_batch_id' or outcomes.users_the_rules_part_on > 0
 )
 
 select * from final

@@ -31,13 +31,15 @@ enumerated_reach as (
 
 -- the composed hypotheses, but not twice: where one names what an enumerated one does
 -- (up to one file left out, a pair when pairs are replayed, one file cut short, the last
--- arrival kept alone), that one stands for it, and ranks first on a tie anyway
+-- arrival kept alone; no lines lost in a file's middle), that one stands for it, and
+-- ranks first on a tie anyway
 composed_loads as (
     select
         composed.hypothesis_kind,
         composed.files_not_loaded,
         composed.files_partially_loaded,
         composed.cut_after_lines,
+        composed.lines_missing,
         composed.dedup_rule,
         composed.complexity,
         composed.users_total,
@@ -47,7 +49,8 @@ composed_loads as (
     from composed
     cross join enumerated_reach
     where
-        not (
+        composed.lines_missing_count > 0
+        or not (
             (
                 composed.dedup_rule = 'largest_batch_id'
                 and composed.files_partially_loaded_count = 0
@@ -69,6 +72,7 @@ composed_loads as (
         files_not_loaded,
         files_partially_loaded,
         cut_after_lines,
+        null as lines_missing,
         dedup_rule,
         complexity,
         users_total,
@@ -87,6 +91,7 @@ hypotheses as (
         cast(null as {{ list_type('varchar') }}) as files_not_loaded,
         cast(null as {{ list_type('varchar') }}) as files_partially_loaded,
         cast(null as {{ list_type('bigint') }}) as cut_after_lines,
+        null as lines_missing,
         dedup_rule,
         complexity,
         users_total,
@@ -103,6 +108,7 @@ hypotheses as (
         files_not_loaded,
         files_partially_loaded,
         cut_after_lines,
+        lines_missing,
         dedup_rule,
         complexity,
         users_total,
@@ -167,6 +173,9 @@ final as (
             when 'file_cut_short' then {{ dbt.array_construct(['cut_after_line']) }}
             else cut_after_lines
         end as cut_after_lines,
+        -- the chunks of lines it leaves out of a file's middle: (source_file, first_line,
+        -- last_line, rows_missing) records, composed hypotheses only
+        lines_missing,
         dedup_rule,
         users_total,
         users_right,

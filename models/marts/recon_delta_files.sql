@@ -114,13 +114,13 @@ joined as (
         explanation.explains_every_row_held as is_explained,
         explanation.files_not_loaded as explanation_files_not_loaded,
         explanation.files_partially_loaded as explanation_files_partially_loaded,
-        -- where the explanation cuts this file: the cut and the rows up to it
+        -- where the explanation loads this file in part: the cut and the rows delivered
         {{ list_item('explanation.cut_after_lines', list_position_of(
             'explanation.files_partially_loaded', 'files.source_file')) }}
             as listed_cut_after_line,
-        {{ list_item('explanation.rows_up_to_cuts', list_position_of(
+        {{ list_item('explanation.rows_delivered', list_position_of(
             'explanation.files_partially_loaded', 'files.source_file')) }}
-            as listed_rows_up_to_cut
+            as listed_rows_delivered
     from files
     cross join explanation
     inner join load_evidence on files.file_position = load_evidence.file_position
@@ -188,7 +188,7 @@ final as (
         alteration_rule,
         alteration_factor,
         case when is_explained then listed_cut_after_line end as loaded_up_to_line,
-        case when is_explained then listed_rows_up_to_cut end as rows_loaded
+        case when is_explained then listed_rows_delivered end as rows_loaded
     from joined
 )
 

@@ -22,6 +22,7 @@ final as (
         files_not_loaded,
         files_partially_loaded,
         cut_after_lines,
+        lines_missing,
         dedup_rule,
         cast(users_total as bigint) as users_total,
         cast(users_right as bigint) as users_right,

@@ -61,12 +61,13 @@ combined as (
         explanation.file_1,
         explanation.file_2,
         explanation.cut_after_line,
-        -- the files the explanation says the platform did not load, and the files it
-        -- says were cut short with the last line loaded of each, however many, in drop
-        -- order
+        -- the files the explanation says the platform did not load, the files it says
+        -- were loaded in part with the last line loaded of each (null: not cut), however
+        -- many, in drop order, and the chunks of lines lost from their middles
         explanation.files_not_loaded,
         explanation.files_partially_loaded,
         explanation.cut_after_lines,
+        explanation.lines_missing,
         cast(explanation.users_unexplained as bigint) as users_unexplained_by_best_hypothesis,
         cast(explanation.users_missing as bigint) as users_missing_from_platform,
         cast(explanation.users_extra as bigint) as users_extra_on_platform,
