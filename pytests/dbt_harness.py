@@ -239,20 +239,23 @@ def shared_build(tmp_path_factory: pytest.TempPathFactory, name: str,
 
 
 def spark_builds(workdir: Path, cases: dict[str, tuple[Path, dict]],
-                 project_dir: Path = PROJECT_DIR) -> dict[str, Build]:
+                 project_dir: Path = PROJECT_DIR, target: str = "spark",
+                 environment: dict | None = None) -> dict[str, Build]:
     """`dbt build --target spark` of each case (name -> its folder and its vars), one after
     the other in one process of their own (pytests/spark_session.py, in workdir), so in
     one local Spark session: a session keeps the warehouse it started with for as long as
     its process lives, and each case gets schemas of its own in it. Each build's marts are
     then copied into a DuckDB file in its folder (recon.spark_marts, as `python -m
     recon.cli build --target spark` does), so it reads like a DuckDB build. Needs Java: on
-    a laptop without it the test skips, under CI=true it fails."""
+    a laptop without it the test skips, under CI=true it fails. target "spark_cluster"
+    builds on the cluster whose Connect server `environment` names (SPARK_REMOTE), the
+    session that server holds."""
     require_program("java", "Java 17, for Spark's local session,")
     workdir.mkdir(parents=True, exist_ok=True)
     plan = []
     for name, (case_dir, variables) in cases.items():
         case_dir.mkdir(parents=True, exist_ok=True)
-        argv = ["--out", str(case_dir / "spark_marts.duckdb"), "--",
+        argv = ["--out", str(case_dir / "spark_marts.duckdb"), "--target", target, "--",
                 "--project-dir", str(project_dir), "--profiles-dir", str(project_dir),
                 "--quiet", "--exclude-resource-type", "unit_test"]
         if variables:
@@ -268,6 +271,7 @@ def spark_builds(workdir: Path, cases: dict[str, tuple[Path, dict]],
         # two nodes at once: on a small case each Spark query waits more than it computes
         "DBT_THREADS": "2",
         "PYTHONPATH": os.pathsep.join(filter(None, [str(PROJECT_DIR), os.environ.get("PYTHONPATH")])),
+        **(environment or {}),
     }
     finished = subprocess.run([sys.executable, "-m", "pytests.spark_session", "spark_plan.json"],
                               cwd=workdir, env=env, capture_output=True, text=True)

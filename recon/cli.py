@@ -72,14 +72,19 @@ class UsageError(Exception):
     """A command line to fix before anything runs: its message says what (exit 2)."""
 
 
+# profiles.yml's Spark outputs: a local session, and a cluster through Spark Connect
+SPARK_TARGETS = ("spark", "spark_cluster")
+
+
 class WarehouseUnavailable(Exception):
     """The warehouse cannot be opened for the build: in use, or not writable (exit 1)."""
 
 
 def warehouse_path(target: str = "duckdb") -> Path:
     """The DuckDB file the marts are read from: the one dbt writes to (DBT_DUCKDB_PATH, as
-    profiles.yml reads it), or, for a Spark build, the copy of its marts."""
-    if target == "spark":
+    profiles.yml reads it), or, for a Spark build (local or on a cluster), the copy of its
+    marts."""
+    if target in SPARK_TARGETS:
         from recon.spark_marts import marts_copy_path
 
         return marts_copy_path()
@@ -263,7 +268,7 @@ def run_dbt_build(
         progress.finish()
     if result.exception is not None:
         raise SystemExit(f"dbt could not run: {result.exception}")
-    if target == "spark":
+    if target in SPARK_TARGETS:
         from recon.spark_marts import copy_marts_of_build
 
         copy_marts_of_build(result, warehouse_path(target))
@@ -464,7 +469,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m recon.cli", description=__doc__.split("\n")[0])
     commands = parser.add_subparsers(dest="command", required=True)
     build = commands.add_parser("build", help="dbt build, then print the summary")
-    engines = dict(choices=["duckdb", "spark"], default="duckdb",
+    engines = dict(choices=["duckdb", *SPARK_TARGETS], default="duckdb",
                    help="the profiles.yml output to build on, or whose build to read (default: duckdb)")
     build.add_argument("--target", **engines)
     build.add_argument("--input-dir", help="read the input files from this folder instead of the shipped replica (the var input_dir)")

@@ -89,10 +89,12 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m recon.spark_marts", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=None, help="the DuckDB file (default: DBT_SPARK_DIR/spark_marts.duckdb)")
+    parser.add_argument("--target", choices=["spark", "spark_cluster"], default="spark",
+                        help="the profiles.yml output: a local session, or a cluster through Spark Connect")
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed on to dbt build after --")
     args = parser.parse_args(argv)
     dbt_args = [a for a in args.dbt_args if a != "--"]
-    result = dbtRunner().invoke(["build", "--target", "spark", *dbt_args])
+    result = dbtRunner().invoke(["build", "--target", args.target, *dbt_args])
     if result.exception is not None:
         print(f"dbt could not run: {result.exception}", file=sys.stderr)
         return 2
