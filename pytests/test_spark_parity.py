@@ -52,7 +52,7 @@ ENGINE_SPECIFIC = {
 
 # Every fault class the simulator knows, in two folders (pytests/cases.py): a file never
 # loaded, another cut short, one loaded with two columns exchanged, one with its spend
-# scaled and the client's export behind (CSV); the last-arrival rule with users added and
+# scaled, one without a chunk of lines in its middle and the client's export behind (CSV); the last-arrival rule with users added and
 # dropped, every file written as Parquet (Spark's Parquet reader, each file a view the
 # pre-hook makes). The real folder adds the consistent shape (every other file loaded)
 # and a single file not loaded.
