@@ -36,6 +36,12 @@ tools taking turns, ``--repeat`` times (``--repeat-large`` at 5,000,000 users an
   run. Spark runs in a JVM the dbt process starts: the benchmark adopts it when dbt exits
   (it is the child subreaper), so the CPU time counts both processes and the peak memory
   is the sum of their two peaks (an upper bound of what they held at once).
+* ``spark-cluster`` (only when named in ``--tools``): the same build on a Spark cluster on
+  this machine, through Spark Connect (``--target spark_cluster``): the benchmark starts
+  ``bin/spark-cluster`` (a master, two one-core workers, a Connect server) before the
+  first size and stops it after the last; each run writes schemas of its own. The
+  cluster's JVMs are not the child's: its CPU time and peak memory are dbt's process
+  only (the Connect client), and the wall time is the measure.
 
 Wall time is the child's, from start to exit; peak memory is the child's own maximum
 resident set (``ru_maxrss`` from ``wait4``); CPU time is the child's user + system time,
@@ -67,11 +73,16 @@ from importlib import metadata
 from pathlib import Path
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
-TOOLS = ("project", "daily", "scan", "script", "pandas", "datacompy", "spark", "spark-1core")
+TOOLS = ("project", "daily", "scan", "script", "pandas", "datacompy", "spark", "spark-1core",
+         "spark-cluster")
 # Spark takes minutes where the others take seconds: measured only when named in --tools
 DEFAULT_TOOLS = ("project", "scan", "script", "pandas", "datacompy")
 SPARK_MASTERS = {"spark": "local[*]", "spark-1core": "local[1]"}
-BUILDS = ("project", "daily", *SPARK_MASTERS)
+# the build on a Spark cluster on this machine (bin/spark-cluster), through Spark Connect
+CLUSTER = "spark-cluster"
+CONNECT = "sc://127.0.0.1:15002"
+SPARK_TOOLS = (*SPARK_MASTERS, CLUSTER)
+BUILDS = ("project", "daily", *SPARK_TOOLS)
 LARGE = 5_000_000
 COLUMNS = ("user_id", "total_spend", "count_saved_items", "loyalty_credits", "batch_id")
 PLATFORM_FILE = "AIQ-user-summary.csv"
@@ -255,10 +266,12 @@ def project_command(project: Path, folder: Path, workdir: Path, command: str = "
     # the unit tests check the models' logic on fixed rows: their cost does not grow with
     # the data, so the build timed is the reconciliation's alone
     unit_tests = ["--exclude-resource-type", "unit_test"] if command == "build" else []
-    if tool in SPARK_MASTERS:
+    if tool in SPARK_TOOLS:
         # the Spark build and the copy of its marts, in one process and Spark session
-        start = ([sys.executable, "-m", "recon.spark_marts", "--out", str(workdir / "warehouse.duckdb"), "--"]
-                 if command == "build" else [str(dbt), command, "--target", "spark"])
+        target = "spark_cluster" if tool == CLUSTER else "spark"
+        start = ([sys.executable, "-m", "recon.spark_marts", "--out", str(workdir / "warehouse.duckdb"),
+                  "--target", target, "--"]
+                 if command == "build" else [str(dbt), command, "--target", target])
     else:
         start = [str(dbt), command]
     return [
@@ -273,6 +286,17 @@ def project_command(project: Path, folder: Path, workdir: Path, command: str = "
 
 
 def project_env(workdir: Path, tool: str = "project") -> dict:
+    if tool == CLUSTER:
+        import pyspark
+
+        # a schema of its own each run: the cluster's warehouse outlives the runs
+        return os.environ | {
+            "DBT_SPARK_DIR": str(workdir / "spark"),
+            "DBT_SPARK_SCHEMA": f"benchmark_{time.time_ns()}",
+            "SPARK_REMOTE": CONNECT,
+            "SPARK_HOME": str(Path(pyspark.__file__).parent),
+            "PYTHONPATH": str(PROJECT_DIR),
+        }
     if tool in SPARK_MASTERS:
         return os.environ | {
             "DBT_SPARK_DIR": str(workdir / "spark"),
@@ -406,7 +430,7 @@ def measure(tool: str, users: int, repetition: int, folder: Path, workdir: Path,
     """Run one tool in a child process; its wall time and peak resident memory."""
     if tool in BUILDS:
         workdir = build_workdir(workdir, tool)
-        stale_paths = ("warehouse.duckdb", "warehouse.duckdb.wal", "spill") + (("spark",) if tool in SPARK_MASTERS else ())
+        stale_paths = ("warehouse.duckdb", "warehouse.duckdb.wal", "spill") + (("spark",) if tool in SPARK_TOOLS else ())
         for stale in stale_paths:
             path = workdir / stale
             shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
@@ -733,15 +757,27 @@ def main(argv: list[str] | None = None) -> int:
     unknown = set(tools) - set(TOOLS)
     if unknown:
         parser.error(f"unknown tools: {', '.join(sorted(unknown))}")
-    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
-    skip = args.files // 2 if args.skip_file is None else args.skip_file
     command = "python -m benchmarks.run " + " ".join(argv if argv is not None else sys.argv[1:])
     info = machine()
     project = args.project_dir.resolve()
     measured = f"{project} at {project_version(project)}"
     print(f"{info['cores']} cores, {info['memory_gib']} GiB; {info['versions']}", flush=True)
     adopt_orphans()
+    if CLUSTER in tools:
+        cluster_env = os.environ | {"SPARK_CLUSTER_DIR": str(args.data_dir / "spark-cluster")}
+        subprocess.run(["bash", str(PROJECT_DIR / "bin" / "spark-cluster"), "start"],
+                       env=cluster_env, check=True)
+    try:
+        return measure_all(args, tools, project, measured, info, command)
+    finally:
+        if CLUSTER in tools:
+            subprocess.run(["bash", str(PROJECT_DIR / "bin" / "spark-cluster"), "stop"], env=cluster_env)
 
+
+def measure_all(args, tools: list[str], project: Path, measured: str, info: dict, command: str) -> int:
+    """Every tool on every size, taking turns; the report written and printed."""
+    sizes = [int(s.replace("_", "")) for s in args.sizes.split(",") if s]
+    skip = args.files // 2 if args.skip_file is None else args.skip_file
     runs: list[Run] = []
     cases: dict[int, dict] = {}
     raw = args.output.with_suffix(".json")
