@@ -762,11 +762,13 @@ def main(argv: list[str] | None = None) -> int:
     project = args.project_dir.resolve()
     measured = f"{project} at {project_version(project)}"
     print(f"{info['cores']} cores, {info['memory_gib']} GiB; {info['versions']}", flush=True)
-    adopt_orphans()
     if CLUSTER in tools:
+        # before adopting orphans: the cluster's processes outlive the script that starts
+        # them, and must not be waited for as a build's
         cluster_env = os.environ | {"SPARK_CLUSTER_DIR": str(args.data_dir / "spark-cluster")}
         subprocess.run(["bash", str(PROJECT_DIR / "bin" / "spark-cluster"), "start"],
                        env=cluster_env, check=True)
+    adopt_orphans()
     try:
         return measure_all(args, tools, project, measured, info, command)
     finally:
