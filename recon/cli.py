@@ -258,6 +258,10 @@ def run_dbt_build(
     are then copied into the DuckDB file the summary and the write-up read."""
     from dbt.cli.main import dbtRunner
 
+    if target in SPARK_TARGETS:
+        from recon.spark_marts import quiet_the_catalog_warning
+
+        quiet_the_catalog_warning()
     progress = None if verbose else Progress()
     quiet = [] if verbose else ["--log-level", "none", "--log-level-file", "debug",
                                 "--log-path", str(target_path())]

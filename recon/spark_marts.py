@@ -21,6 +21,7 @@ import os
 import shutil
 import sys
 import tempfile
+import warnings
 from pathlib import Path
 
 import duckdb
@@ -42,6 +43,14 @@ def marts_schema() -> str:
     """The Spark schema the marts are written to: the target's schema, then _marts
     (macros/generate_schema_name.sql)."""
     return os.environ.get("DBT_SPARK_SCHEMA", "reconcile") + "_marts"
+
+
+def quiet_the_catalog_warning() -> None:
+    """dbt-spark asks every session it opens for Hive support; a Spark Connect server,
+    whose catalog is fixed when it starts, answers each time with a UserWarning
+    (CANNOT_MODIFY_STATIC_CONFIG) that changes nothing. Only that warning is left out."""
+    warnings.filterwarnings(
+        "ignore", message=r"Failed to set spark\.sql\.catalogImplementation ", category=UserWarning)
 
 
 def copy_marts(out: Path, schema: str | None = None) -> list[str]:
@@ -94,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed on to dbt build after --")
     args = parser.parse_args(argv)
     dbt_args = [a for a in args.dbt_args if a != "--"]
+    quiet_the_catalog_warning()
     result = dbtRunner().invoke(["build", "--target", args.target, *dbt_args])
     if result.exception is not None:
         print(f"dbt could not run: {result.exception}", file=sys.stderr)
