@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import os
 import re
+import socket
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -23,12 +25,19 @@ from pytests.dbt_harness import CASE_DIR, PROJECT_DIR, Build, require, require_p
 from pytests.test_spark_parity import SIMULATED, assert_same_answers, marts
 from recon.report import write_reports
 
-CONNECT = "sc://127.0.0.1:15002"
+
+
+def free_port() -> int:
+    """A port nothing listens on now: the cluster's own, so that another run of the tests
+    on this machine (or a cluster a person started) is not in its way."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def cluster_processes(folder: Path) -> dict[int, list[int]]:
     """Each process group bin/spark-cluster started (its pids file), with the processes
-    still in it."""
+    still alive in it (a zombie is dead, only not yet reaped by its parent)."""
     pids = folder / "pids"
     groups = {int(pid): [] for pid in pids.read_text().split()} if pids.exists() else {}
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -36,15 +45,16 @@ def cluster_processes(folder: Path) -> dict[int, list[int]]:
             fields = stat.read_text().rsplit(")", 1)[1].split()
         except (OSError, IndexError):
             continue
-        if int(fields[2]) in groups:
+        if int(fields[2]) in groups and fields[0] != "Z":
             groups[int(fields[2])].append(int(stat.parent.name))
     return groups
 
 
-def spark_cluster(command: str, folder: Path) -> subprocess.CompletedProcess:
+def spark_cluster(command: str, folder: Path, ports: dict | None = None) -> subprocess.CompletedProcess:
     return subprocess.run(
         ["bash", str(PROJECT_DIR / "bin" / "spark-cluster"), command],
-        env={**os.environ, "SPARK_CLUSTER_DIR": str(folder), "SPARK_CLUSTER_LIFETIME": "2400"},
+        env={**os.environ, "SPARK_CLUSTER_DIR": str(folder), "SPARK_CLUSTER_LIFETIME": "2400",
+             **(ports or {})},
         capture_output=True, text=True, timeout=300)
 
 
@@ -53,12 +63,14 @@ def cluster(tmp_path_factory):
     """A cluster for the module: started, then stopped whatever the tests did."""
     require_program("java", "Java 17, for the Spark cluster,")
     folder = tmp_path_factory.mktemp("spark-cluster")
-    started = spark_cluster("start", folder)
+    ports = {"SPARK_CLUSTER_MASTER_PORT": str(free_port()), "SPARK_CLUSTER_CONNECT_PORT": str(free_port())}
+    started = spark_cluster("start", folder, ports)
     assert started.returncode == 0, started.stdout + started.stderr
     import pyspark
 
     yield {"folder": folder, "environment": {
-        "SPARK_REMOTE": CONNECT, "SPARK_HOME": str(Path(pyspark.__file__).parent)}}
+        "SPARK_REMOTE": f"sc://127.0.0.1:{ports['SPARK_CLUSTER_CONNECT_PORT']}",
+        "SPARK_HOME": str(Path(pyspark.__file__).parent)}}
     spark_cluster("stop", folder)
 
 
@@ -125,7 +137,13 @@ def test_stop_ends_every_process_the_cluster_started(cluster) -> None:
     assert before and all(before.values())
     stopped = spark_cluster("stop", cluster["folder"])
     assert stopped.returncode == 0, stopped.stderr
-    # the groups started, looked up again by the ids recorded before the stop
+    # the groups started, looked up again by the ids recorded before the stop; a process
+    # killed is gone a moment after the signal
     (cluster["folder"] / "pids").write_text("\n".join(map(str, before)))
-    assert cluster_processes(cluster["folder"]) == {pid: [] for pid in before}
+    for _ in range(20):
+        left = cluster_processes(cluster["folder"])
+        if not any(left.values()):
+            break
+        time.sleep(0.5)
+    assert left == {pid: [] for pid in before}
     (cluster["folder"] / "pids").unlink()

@@ -1,16 +1,18 @@
 """A Spark build's marts, copied into a DuckDB file the write-up and the tests read.
 
-    python -m recon.spark_marts --out FILE [-- dbt build args]
+    python -m recon.spark_marts --out FILE [--target spark|spark_cluster] [-- dbt build args]
 
 On Spark the marts are tables in the lake (or the local warehouse folder of the `spark`
 target). Everything that reads them after a build (the summary, the emails, the HTML
 report, the tests that compare the engines) reads one DuckDB file with a schema `marts`,
-as the DuckDB build writes it. This copies each mart of the Spark build into such a file,
-through Parquet files Spark writes and DuckDB reads: no row passes through Python.
+as the DuckDB build writes it. This copies each mart of the Spark build into such a file:
+in a local session through Parquet files Spark writes and DuckDB reads, no row passing
+through Python; on a cluster (Spark Connect) as Arrow over the connection.
 
-Run as a module, it runs `dbt build --target spark` in this process (the dbt-spark
-session, `method: session`) and then copies the marts from that same session; it exits
-with dbt's status. The CLI does the same with `python -m recon.cli build --target spark`.
+Run as a module, it runs `dbt build --target spark` (or `spark_cluster`) in this process
+(the dbt-spark session, `method: session`) and then copies the marts from that same
+session; it exits with dbt's status. The CLI does the same with `python -m recon.cli
+build --target spark`.
 """
 
 from __future__ import annotations
@@ -56,10 +58,14 @@ def quiet_the_catalog_warning() -> None:
 def copy_marts(out: Path, schema: str | None = None) -> list[str]:
     """Every table and view of the Spark marts schema, as a table of schema `marts` in the
     DuckDB file `out` (replaced). Uses this process's Spark session: the one the dbt-spark
-    session target opened. Returns the marts copied."""
+    session target opened. In a local session the executors write each mart as Parquet
+    beside `out`; through Spark Connect (the spark_cluster target) they may be other
+    machines, so each mart comes over the connection as Arrow instead (held in this
+    process's memory one mart at a time). Returns the marts copied."""
     from pyspark.sql import SparkSession
 
     spark = SparkSession.builder.getOrCreate()
+    over_connection = type(spark).__module__.startswith("pyspark.sql.connect")
     schema = schema or marts_schema()
     names = sorted(table.name for table in spark.catalog.listTables(schema) if not table.isTemporary)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -70,6 +76,9 @@ def copy_marts(out: Path, schema: str | None = None) -> list[str]:
         with duckdb.connect(str(out)) as connection:
             connection.execute("create schema marts")
             for name in names:
+                if over_connection:
+                    copy_arrow(connection, spark.table(f"{schema}.{name}").toArrow(), name)
+                    continue
                 folder = staging / name
                 spark.table(f"{schema}.{name}").coalesce(1).write.parquet(str(folder))
                 connection.execute(
@@ -79,6 +88,25 @@ def copy_marts(out: Path, schema: str | None = None) -> list[str]:
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return names
+
+
+def copy_arrow(connection: duckdb.DuckDBPyConnection, table, name: str) -> None:
+    """A mart received as an Arrow table, stored as table marts.<name> as Parquet would
+    have given it: each timestamp as its UTC time, without a zone."""
+    import pyarrow
+
+    def quoted(column: str) -> str:
+        return '"' + column.replace('"', '""') + '"'
+
+    columns = ", ".join(
+        f"timezone('UTC', {quoted(field.name)}) as {quoted(field.name)}"
+        if pyarrow.types.is_timestamp(field.type) and field.type.tz else quoted(field.name)
+        for field in table.schema)
+    connection.register("received_mart", table)
+    try:
+        connection.execute(f"create table marts.{quoted(name)} as select {columns} from received_mart")
+    finally:
+        connection.unregister("received_mart")
 
 
 def copy_marts_of_build(result, out: Path | None = None) -> bool:
