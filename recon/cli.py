@@ -55,6 +55,7 @@ from recon.report import (
     root_cause,
     shown,
 )
+from recon.spark_marts import TARGETS as SPARK_TARGETS
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 # What dbt's static docs page inlines, in place of each placeholder of its index.html.
@@ -70,10 +71,6 @@ class StaleVerdict(Exception):
 
 class UsageError(Exception):
     """A command line to fix before anything runs: its message says what (exit 2)."""
-
-
-# profiles.yml's Spark outputs: a local session, and a cluster through Spark Connect
-SPARK_TARGETS = ("spark", "spark_cluster")
 
 
 class WarehouseUnavailable(Exception):

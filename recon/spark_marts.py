@@ -29,6 +29,8 @@ from pathlib import Path
 import duckdb
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
+# profiles.yml's Spark outputs: a local session, and a cluster through Spark Connect
+TARGETS = ("spark", "spark_cluster")
 
 
 def spark_dir() -> Path:
@@ -126,7 +128,7 @@ def main(argv: list[str] | None = None) -> int:
 
     parser = argparse.ArgumentParser(prog="python -m recon.spark_marts", description=__doc__.split("\n")[0])
     parser.add_argument("--out", type=Path, default=None, help="the DuckDB file (default: DBT_SPARK_DIR/spark_marts.duckdb)")
-    parser.add_argument("--target", choices=["spark", "spark_cluster"], default="spark",
+    parser.add_argument("--target", choices=TARGETS, default="spark",
                         help="the profiles.yml output: a local session, or a cluster through Spark Connect")
     parser.add_argument("dbt_args", nargs=argparse.REMAINDER, help="passed on to dbt build after --")
     args = parser.parse_args(argv)
